@@ -1,0 +1,45 @@
+# pgprobe: every target installs what it needs into .venv first.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-embedded test-system lab lint bench docs clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[notebook,dev]"
+	touch $(STAMP)
+
+## demo: start the embedded PostgreSQL 18 demo database and show a first investigation
+demo: $(STAMP)
+	$(VENV)/bin/pgprobe demo up
+	$(VENV)/bin/pgprobe demo tour
+
+## test: the whole suite on the embedded PostgreSQL 18, then on the system's PostgreSQL
+test: $(STAMP)
+	$(MAKE) --no-print-directory test-embedded
+	$(MAKE) --no-print-directory test-system
+
+test-embedded: $(STAMP)
+	PGPROBE_TEST_PG=embedded $(PY) -m pytest $(PYTEST_ARGS)
+
+test-system: $(STAMP)
+	PGPROBE_TEST_PG=system $(PY) -m pytest -m "not browser and not npm" $(PYTEST_ARGS)
+
+## lab: JupyterLab on the notebooks, connected to the demo database
+lab: $(STAMP)
+	$(VENV)/bin/pgprobe demo up
+	PGPROBE_DSN="$$($(VENV)/bin/pgprobe demo dsn)" $(VENV)/bin/jupyter lab notebooks/
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check pgprobe tests bench
+	$(VENV)/bin/mypy pgprobe
+
+bench: $(STAMP)
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

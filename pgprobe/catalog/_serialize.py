@@ -1,0 +1,94 @@
+"""Deterministic, diff-friendly JSON for snapshots (``load(save(x)) == x``).
+
+The file carries a format name and version; collections are already sorted by the reader,
+keys are sorted here, so the same database always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .._errors import InputError
+from . import _model
+from ._model import Snapshot
+
+FORMAT = "pgprobe.snapshot"
+VERSION = 1
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if f.compare or f.name == "options"}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def to_dict(snap: Snapshot) -> dict[str, Any]:
+    return {"format": FORMAT, "version": VERSION, "snapshot": _plain(snap)}
+
+
+@cache
+def _field_types(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls, vars(_model))
+
+
+def _build(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _build(inner[0], value) if len(inner) == 1 else value
+    if origin is tuple:
+        (item, *_rest) = typing.get_args(tp)
+        return tuple(_build(item, v) for v in value)
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        hints = _field_types(tp)
+        kwargs = {k: _build(hints[k], v) for k, v in value.items() if k in hints}
+        return tp(**kwargs)
+    return value
+
+
+def from_dict(data: dict[str, Any]) -> Snapshot:
+    if data.get("format") != FORMAT:
+        raise InputError("not a pgprobe snapshot file (no \"format\": \"pgprobe.snapshot\")",
+                         hint="create one with pgprobe snapshot -o snap.json")
+    if int(data.get("version", 0)) > VERSION:
+        raise InputError(f"snapshot format version {data.get('version')} is newer than this "
+                         f"pgprobe understands ({VERSION})", hint="upgrade pgprobe")
+    snap: Snapshot = _build(Snapshot, data["snapshot"])
+    return snap
+
+
+def dumps(snap: Snapshot) -> str:
+    return json.dumps(to_dict(snap), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def save(snap: Snapshot, path: str | Path) -> None:
+    Path(path).write_text(dumps(snap), encoding="utf-8")
+
+
+def load(path: str | Path) -> Snapshot:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"no snapshot file {p}", hint="check the path") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", where=f"{p}:{exc.lineno}:{exc.colno}",
+                         hint="is this a pgprobe snapshot file?") from None
+    if not isinstance(data, dict):
+        raise InputError("not a pgprobe snapshot file", where=str(p))
+    return from_dict(data)

@@ -1,0 +1,28 @@
+-- Columns of the expanded schemas' relations, with display and base types.
+select a.attrelid as oid,
+       a.attname as name,
+       a.attnum as position,
+       format_type(a.atttypid, a.atttypmod) as type,
+       coalesce(et.typname, t.typname) as base_type,
+       coalesce(etn.nspname, tn.nspname) as type_schema,
+       coalesce(et.typtype, t.typtype) as type_kind,
+       case when t.typcategory = 'A' then greatest(a.attndims, 1) else 0 end as array_dims,
+       not a.attnotnull as nullable,
+       case when a.attgenerated = '' then pg_get_expr(d.adbin, d.adrelid) end as "default",
+       nullif(a.attidentity, '') as identity,
+       case when a.attgenerated <> '' then pg_get_expr(d.adbin, d.adrelid) end as generated,
+       col_description(a.attrelid, a.attnum) as comment,
+       t.typname as udt_name,
+       case when c.relkind in ('v', 'f') then pg_column_is_updatable(a.attrelid, a.attnum, false)
+            else true end as updatable
+from pg_attribute a
+join pg_class c on c.oid = a.attrelid
+join pg_namespace n on n.oid = c.relnamespace
+join pg_type t on t.oid = a.atttypid
+join pg_namespace tn on tn.oid = t.typnamespace
+left join pg_type et on t.typcategory = 'A' and et.oid = t.typelem
+left join pg_namespace etn on etn.oid = et.typnamespace
+left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+where n.nspname = any(%(schemas)s)
+  and c.relkind in ('r', 'p', 'v', 'm', 'f')
+  and a.attnum > 0 and not a.attisdropped

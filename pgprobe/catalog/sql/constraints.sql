@@ -1,0 +1,28 @@
+-- Primary, unique, foreign, check and exclusion constraints. NOT NULL constraints (recorded in
+-- pg_constraint since PostgreSQL 18) are left out: nullability lives on the column, so
+-- snapshots of 15 and 18 compare equal.
+select con.conrelid as oid,
+       con.conname as name,
+       con.contype as kind,
+       array(select a.attname from unnest(con.conkey) with ordinality k(attnum, i)
+             join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.attnum
+             order by k.i) as columns,
+       pg_get_constraintdef(con.oid, true) as definition,
+       fn.nspname as ref_schema,
+       fc.relname as ref_table,
+       array(select a.attname from unnest(con.confkey) with ordinality k(attnum, i)
+             join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.attnum
+             order by k.i) as ref_columns,
+       nullif(con.confupdtype, ' ') as on_update,
+       nullif(con.confdeltype, ' ') as on_delete,
+       nullif(con.confmatchtype, ' ') as match_type,
+       con.condeferrable as deferrable,
+       con.condeferred as initially_deferred,
+       con.convalidated as validated
+from pg_constraint con
+join pg_class c on c.oid = con.conrelid
+join pg_namespace n on n.oid = c.relnamespace
+left join pg_class fc on fc.oid = con.confrelid
+left join pg_namespace fn on fn.oid = fc.relnamespace
+where n.nspname = any(%(schemas)s)
+  and con.contype in ('p', 'u', 'f', 'c', 'x')

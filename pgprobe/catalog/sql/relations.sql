@@ -1,0 +1,23 @@
+-- Tables, partitioned tables, views, materialized views and foreign tables of the expanded schemas.
+select c.oid,
+       n.nspname as schema,
+       c.relname as name,
+       c.relkind as kind,
+       obj_description(c.oid, 'pg_class') as comment,
+       pg_get_userbyid(c.relowner) as owner,
+       c.relrowsecurity as rls_enabled,
+       c.relforcerowsecurity as rls_forced,
+       case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid, true) end as view_definition,
+       case when c.relispartition then (
+         select pn.nspname || '.' || pc.relname
+         from pg_inherits i join pg_class pc on pc.oid = i.inhparent
+         join pg_namespace pn on pn.oid = pc.relnamespace
+         where i.inhrelid = c.oid limit 1) end as partition_of,
+       case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) end as partition_bound,
+       case when c.relkind in ('v', 'f') then pg_relation_is_updatable(c.oid, false) else 28 end as updatable_events
+from pg_class c
+join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = any(%(schemas)s)
+  and c.relkind in ('r', 'p', 'v', 'm', 'f')
+  and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass
+                  and d.objid = c.oid and d.deptype = 'e')

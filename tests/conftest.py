@@ -1,0 +1,96 @@
+"""Shared fixtures: real PostgreSQL servers (the embedded PG 18 wheel or the system's PG 15).
+
+``PGPROBE_TEST_PG=embedded|system`` picks the server flavor (default: embedded). Every
+server lives in its own temporary directory and is stopped by the fixture that started it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pgprobe import demo
+from pgprobe.catalog import Snapshot, snapshot
+from pgprobe.embedded import Server
+
+FLAVOR = os.environ.get("PGPROBE_TEST_PG", "embedded")
+if FLAVOR not in ("embedded", "system"):
+    raise pytest.UsageError("PGPROBE_TEST_PG must be 'embedded' or 'system'")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"pgprobe test server: {FLAVOR} (PGPROBE_TEST_PG)"
+
+
+@pytest.fixture(scope="session")
+def pg_flavor() -> str:
+    return FLAVOR
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A throwaway server for the whole test session, in its own temporary directory."""
+    directory = tmp_path_factory.mktemp(f"pg-{FLAVOR}")
+    server = Server.start(FLAVOR, directory)  # type: ignore[arg-type]
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_dsn(pg_server: Server) -> str:
+    """The demo database, loaded once per session. Treat it as read-only."""
+    dsn = pg_server.create_database("demo_readonly", replace=True)
+    demo.load(dsn)
+    return dsn
+
+
+@pytest.fixture(scope="session")
+def demo_template(pg_server: Server, demo_dsn: str) -> str:
+    """A pristine copy of the demo, used as the template for writable copies."""
+    name = "demo_template"
+    pg_server.create_database(name, template="demo_readonly", replace=True)
+    return name
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(demo_dsn: str) -> Snapshot:
+    return snapshot(demo_dsn)
+
+
+@pytest.fixture()
+def scratch_dsn(pg_server: Server) -> Iterator[str]:
+    """A fresh, empty, writable database, dropped after the test."""
+    name = f"scratch_{uuid.uuid4().hex[:10]}"
+    dsn = pg_server.create_database(name)
+    try:
+        yield dsn
+    finally:
+        pg_server.drop_database(name)
+
+
+@pytest.fixture()
+def scratch_demo_dsn(pg_server: Server, demo_template: str) -> Iterator[str]:
+    """A writable copy of the demo database, dropped after the test."""
+    name = f"scratch_demo_{uuid.uuid4().hex[:10]}"
+    dsn = pg_server.create_database(name, template=demo_template)
+    try:
+        yield dsn
+    finally:
+        pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The repository's ``../shared`` (bench generator, conformance corpus, research)."""
+    here = Path(__file__).resolve().parent.parent
+    for cand in (here.parent / "shared", Path("/work/shared")):
+        if cand.exists():
+            return cand
+    pytest.skip("../shared is not present")
+    raise AssertionError  # unreachable
