@@ -136,7 +136,13 @@ class Column:
     udt_name: str = ""
     """The type's own name (``_text`` for ``text[]``, ``varchar`` for ``character varying``)."""
     updatable: bool = True
-    """False for view columns that cannot be written through the view."""
+    """False for view columns that cannot be written through the view (INSTEAD OF triggers
+    and unconditional INSTEAD rules count as writable, as in postgres-meta)."""
+    domain_base_type: str | None = None
+    """For a domain column: the domain's base type name (``pg_type.typname``)."""
+    domain_base_schema: str | None = None
+    domain_not_null: bool = False
+    """The column's domain is NOT NULL (the column itself may still say nullable)."""
 
 
 @dataclass(frozen=True)
@@ -311,6 +317,8 @@ class Domain:
 class CompositeAttribute:
     name: str
     type: str
+    udt_name: str = ""
+    type_schema: str = "pg_catalog"
 
 
 @dataclass(frozen=True)
@@ -357,6 +365,12 @@ class Function:
     config: tuple[str, ...] = ()
     rows: float = 0.0
     """The planner's row estimate (``ROWS``); PostgREST treats ``ROWS 1`` as to-one."""
+    arguments: str = ""
+    """``pg_get_function_arguments``: the argument list with defaults."""
+    result: str = ""
+    """``pg_get_function_result``: ``SETOF public.tickets``, ``TABLE(id bigint, ...)``."""
+    return_udt_name: str = ""
+    return_type_schema: str = "pg_catalog"
 
     @property
     def qualified_name(self) -> str:

@@ -150,7 +150,9 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
             array_dims=col["array_dims"], nullable=col["nullable"], default=col["default"],
             identity=_IDENTITY.get(col["identity"] or ""),  # type: ignore[arg-type]
             generated=col["generated"], comment=col["comment"], udt_name=col["udt_name"],
-            updatable=col["updatable"]))
+            updatable=col["updatable"], domain_base_type=col["domain_base_type"],
+            domain_base_schema=col["domain_base_schema"],
+            domain_not_null=col["domain_not_null"]))
     for con in rows["constraints"]:
         by_oid["constraints"][con["oid"]].append(Constraint(
             name=con["name"], kind=_CONSTRAINT_KINDS[con["kind"]],  # type: ignore[arg-type]
@@ -250,7 +252,9 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
             security_definer=f["security_definer"],
             kind=_FUNCTION_KINDS[f["kind"]],  # type: ignore[arg-type]
             comment=f["comment"], definition=f["definition"], owner=f["owner"], grants=grants,
-            config=tuple(f["config"]), rows=float(f["rows"] or 0)))
+            config=tuple(f["config"]), rows=float(f["rows"] or 0), arguments=f["arguments"],
+            result=f["result"] or "", return_udt_name=f["return_udt_name"],
+            return_type_schema=f["return_type_schema"]))
     functions.sort(key=lambda fn: (fn.schema, fn.name, fn.identity_args))
 
     server = rows["server"][0]

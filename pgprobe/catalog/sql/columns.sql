@@ -13,8 +13,17 @@ select a.attrelid as oid,
        case when a.attgenerated <> '' then pg_get_expr(d.adbin, d.adrelid) end as generated,
        col_description(a.attrelid, a.attnum) as comment,
        t.typname as udt_name,
-       case when c.relkind in ('v', 'f') then pg_column_is_updatable(a.attrelid, a.attnum, false)
-            else true end as updatable
+       case when c.relkind in ('r', 'p') then true
+            when c.relkind in ('v', 'f') then
+              pg_column_is_updatable(a.attrelid, a.attnum, false)
+              or exists (select 1 from pg_trigger tg where tg.tgrelid = c.oid
+                         and tg.tgtype & 64 <> 0 and tg.tgtype & 20 <> 0 and not tg.tgisinternal)
+              or exists (select 1 from pg_rewrite rw where rw.ev_class = c.oid and rw.is_instead
+                         and rw.ev_type in ('2', '3') and rw.ev_qual::text = '<>')
+            else false end as updatable,
+       case when t.typtype = 'd' then bt.typname end as domain_base_type,
+       case when t.typtype = 'd' then btn.nspname end as domain_base_schema,
+       t.typtype = 'd' and t.typnotnull as domain_not_null
 from pg_attribute a
 join pg_class c on c.oid = a.attrelid
 join pg_namespace n on n.oid = c.relnamespace
@@ -22,6 +31,8 @@ join pg_type t on t.oid = a.atttypid
 join pg_namespace tn on tn.oid = t.typnamespace
 left join pg_type et on t.typcategory = 'A' and et.oid = t.typelem
 left join pg_namespace etn on etn.oid = et.typnamespace
+left join pg_type bt on t.typtype = 'd' and bt.oid = t.typbasetype
+left join pg_namespace btn on btn.oid = bt.typnamespace
 left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
 where n.nspname = any(%(schemas)s)
   and c.relkind in ('r', 'p', 'v', 'm', 'f')

@@ -17,6 +17,10 @@ select n.nspname as schema,
        p.pronargs as nargs,
        p.pronargdefaults as nargdefaults,
        format_type(p.prorettype, null) as return_type,
+       pg_get_function_arguments(p.oid) as arguments,
+       pg_get_function_result(p.oid) as result,
+       rt.typname as return_udt_name,
+       rtn.nspname as return_type_schema,
        p.proretset as returns_set,
        case when rc.relkind in ('r', 'p', 'v', 'm', 'f') then rn.nspname || '.' || rc.relname end
          as return_type_relation,
@@ -38,6 +42,7 @@ from pg_proc p
 join pg_namespace n on n.oid = p.pronamespace
 join pg_language l on l.oid = p.prolang
 join pg_type rt on rt.oid = p.prorettype
+join pg_namespace rtn on rtn.oid = rt.typnamespace
 left join pg_class rc on rc.oid = rt.typrelid
 left join pg_namespace rn on rn.oid = rc.relnamespace
 where n.nspname = any(%(schemas)s)

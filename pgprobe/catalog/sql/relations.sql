@@ -14,7 +14,7 @@ select c.oid,
          join pg_namespace pn on pn.oid = pc.relnamespace
          where i.inhrelid = c.oid limit 1) end as partition_of,
        case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) end as partition_bound,
-       case when c.relkind in ('v', 'f') then pg_relation_is_updatable(c.oid, false) else 28 end as updatable_events
+       case when c.relkind in ('v', 'f', 'm') then pg_relation_is_updatable(c.oid, true) else 28 end as updatable_events
 from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
 where n.nspname = any(%(schemas)s)

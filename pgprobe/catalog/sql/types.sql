@@ -1,4 +1,5 @@
--- Enums (with labels in order), domains (with base type and checks) and composite types.
+-- Enums (with labels in order), domains (with base type and checks) and composite types of
+-- every non-system schema: few, and columns of expanded schemas may use types from any schema.
 select n.nspname as schema,
        t.typname as name,
        t.typtype as kind,
@@ -14,13 +15,17 @@ select n.nspname as schema,
                where dc.contypid = t.oid and dc.contype = 'c' order by dc.conname)
        end as checks,
        case when t.typtype = 'c' then
-         array(select json_build_array(a.attname, format_type(a.atttypid, a.atttypmod))::text
-               from pg_attribute a where a.attrelid = t.typrelid and a.attnum > 0
+         array(select json_build_array(a.attname, format_type(a.atttypid, a.atttypmod),
+                                       at.typname, atn.nspname)::text
+               from pg_attribute a join pg_type at on at.oid = a.atttypid
+               join pg_namespace atn on atn.oid = at.typnamespace
+               where a.attrelid = t.typrelid and a.attnum > 0
                and not a.attisdropped order by a.attnum)
        end as attributes
 from pg_type t
 join pg_namespace n on n.oid = t.typnamespace
-where n.nspname = any(%(schemas)s)
+where n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
+  and n.nspname !~ '^pg_(toast_)?temp_'
   and (t.typtype in ('e', 'd')
        or (t.typtype = 'c' and exists (select 1 from pg_class c where c.oid = t.typrelid and c.relkind = 'c')))
   and not exists (select 1 from pg_depend d where d.classid = 'pg_type'::regclass

@@ -1,0 +1,109 @@
+"""Object kinds the demo does not exercise: domains, composites, partitions, matviews, views."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from pgprobe import Snapshot, snapshot
+
+DDL = """
+create schema other;
+create type other.mood as enum ('ok', 'meh');
+create domain public.email as text not null check (value like '%@%');
+create type public.address as (street text, zip varchar(10), mood other.mood);
+create table public.people (
+  id int primary key, mail public.email, home public.address, tags text[],
+  mood other.mood, nick text generated always as (upper(mail)) stored
+);
+create table public.events (id int, at date not null) partition by range (at);
+create table public.events_2025 partition of public.events
+  for values from ('2025-01-01') to ('2026-01-01');
+create materialized view public.people_count as select count(*) as n from public.people;
+create view public.people_ro as select id, mail from public.people
+  union all select 0, 'x@y'::public.email;
+create view public.people_rw as select id, mail from public.people;
+create function public.f(a int, b text default 'x', out total int) language sql
+  as 'select a';
+create function public.people_of(p public.people) returns setof public.people rows 1
+  language sql as 'select p';
+create table public.excl (r int4range, exclude using gist (r with &&));
+comment on table public.people is 'people, with a comment';
+create publication pub_all for all tables;
+"""
+
+
+@pytest.fixture()
+def objects_snapshot(scratch_dsn: str) -> Snapshot:
+    with psycopg.connect(scratch_dsn, autocommit=True) as conn:
+        conn.execute("create extension if not exists btree_gist")
+        conn.execute(DDL)  # type: ignore[arg-type]
+    return snapshot(scratch_dsn, schemas=["public"])
+
+
+def test_domain_and_composite_columns(objects_snapshot: Snapshot) -> None:
+    people = objects_snapshot.table("public.people")
+    mail = people.column("mail")
+    assert mail.type == "public.email" and mail.type_kind == "domain"
+    assert mail.domain_base_type == "text" and mail.domain_not_null and mail.nullable
+    assert people.column("home").type_kind == "composite"
+    assert people.column("tags").array_dims == 1 and people.column("tags").base_type == "text"
+    assert people.column("tags").udt_name == "_text"
+    assert people.column("nick").generated == "upper((mail)::text)"
+    assert people.comment == "people, with a comment"
+    domain = next(d for d in objects_snapshot.domains if d.name == "email")
+    assert domain.base_type == "text" and not domain.nullable
+    assert domain.checks == ("CHECK (VALUE ~~ '%@%'::text)",)
+    address = next(c for c in objects_snapshot.composite_types if c.name == "address")
+    assert [(a.name, a.type, a.udt_name, a.type_schema) for a in address.attributes] == [
+        ("street", "text", "text", "pg_catalog"), ("zip", "character varying(10)", "varchar", "pg_catalog"),
+        ("mood", "other.mood", "mood", "other")]
+
+
+def test_types_of_other_schemas_are_listed(objects_snapshot: Snapshot) -> None:
+    assert objects_snapshot.enum("other.mood").labels == ("ok", "meh")
+    assert not objects_snapshot.has_table("other.anything")
+
+
+def test_partitions_matviews_and_views(objects_snapshot: Snapshot) -> None:
+    snap = objects_snapshot
+    assert snap.table("public.events").kind == "partitioned_table"
+    part = snap.table("public.events_2025")
+    assert part.partition_of == "public.events"
+    assert part.partition_bound == "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"
+    matview = snap.table("public.people_count")
+    assert matview.kind == "materialized_view" and not matview.insertable
+    assert not snap.table("public.people_ro").insertable
+    assert not snap.table("public.people_ro").column("mail").updatable
+    rw = snap.table("public.people_rw")
+    assert rw.insertable and rw.updatable and rw.column("mail").updatable
+
+
+def test_functions(objects_snapshot: Snapshot) -> None:
+    f = objects_snapshot.functions_named("public.f")[0]
+    assert f.identity_args.startswith("a integer, b text")  # PG 18 also lists OUT args
+    assert f.arguments == "a integer, b text DEFAULT 'x'::text, OUT total integer"
+    assert [(a.name, a.mode, a.has_default) for a in f.args] == [
+        ("a", "in", False), ("b", "in", True), ("total", "out", False)]
+    assert f.return_type == "integer" and f.return_udt_name == "int4"
+    people_of = objects_snapshot.functions_named("public.people_of")[0]
+    assert people_of.returns_set and people_of.rows == 1
+    assert people_of.return_type_relation == "public.people"
+    assert people_of.result == "SETOF public.people"
+
+
+def test_exclusion_constraint_and_all_tables_publication(objects_snapshot: Snapshot) -> None:
+    excl = objects_snapshot.table("public.excl").constraints
+    assert [c.kind for c in excl] == ["exclusion"]
+    assert objects_snapshot.publication("pub_all").all_tables
+    assert objects_snapshot.extensions and any(e.name == "btree_gist" for e in objects_snapshot.extensions)
+    # Extension members are not user objects.
+    assert not any(f.name.startswith("gbt_") for f in objects_snapshot.functions)
+
+
+def test_round_trip_of_every_kind(objects_snapshot: Snapshot, tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "o.json"
+    objects_snapshot.save(str(path))
+    assert Snapshot.load(str(path)) == objects_snapshot
