@@ -285,8 +285,10 @@ def connect(source: Any = None, *, role: str | None = None,
         except Exception:  # informative only
             dsn = ""
         return Probe(conn, dsn, read_only=read_only, role=role, claims=claims, owned=False)
-    dsn = _dsn_from_object(source) if source is not None and not isinstance(source, str) else None
-    if dsn is None:
+    from_object = _dsn_from_object(source) if source is not None and not isinstance(source, str) else None
+    if from_object is not None:
+        dsn = from_object
+    else:
         if source is not None and not isinstance(source, str):
             raise ConnectError(f"cannot connect to a {type(source).__name__}",
                                hint="pass a DSN, a psycopg connection or a SQLAlchemy Engine/URL")

@@ -16,6 +16,7 @@ import pytest
 from pgprobe import demo
 from pgprobe.catalog import Snapshot, snapshot
 from pgprobe.embedded import Server
+from tests._servers import server_directory
 
 FLAVOR = os.environ.get("PGPROBE_TEST_PG", "embedded")
 if FLAVOR not in ("embedded", "system"):
@@ -32,14 +33,13 @@ def pg_flavor() -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def pg_server() -> Iterator[Server]:
     """A throwaway server for the whole test session, in its own temporary directory."""
-    directory = tmp_path_factory.mktemp(f"pg-{FLAVOR}")
-    server = Server.start(FLAVOR, directory)  # type: ignore[arg-type]
+    server = Server.start(FLAVOR, server_directory(FLAVOR))  # type: ignore[arg-type]
     try:
         yield server
     finally:
-        server.stop()
+        server.stop(remove=True)
 
 
 @pytest.fixture(scope="session")

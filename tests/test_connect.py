@@ -15,14 +15,15 @@ from psycopg import sql
 from pgprobe import ConnectError, ProbeQueryError, connect, snapshot
 from pgprobe.connect import redact, resolve_dsn, safe_dsn
 from pgprobe.embedded import Server
+from tests._servers import server_directory
 
 PASSWORD = "Sup3r-S3cret-pw"
 
 
 @pytest.fixture(scope="module")
-def password_server(tmp_path_factory: pytest.TempPathFactory, pg_flavor: str) -> Iterator[Server]:
+def password_server(pg_flavor: str) -> Iterator[Server]:
     """A server of its own where the role `secretive` must log in with a password."""
-    server = Server.start(pg_flavor, tmp_path_factory.mktemp("pw-server"))  # type: ignore[arg-type]
+    server = Server.start(pg_flavor, server_directory("pw"))  # type: ignore[arg-type]
     try:
         server.admin_execute(
             sql.SQL("create role secretive login password {}").format(sql.Literal(PASSWORD)))
@@ -34,7 +35,7 @@ def password_server(tmp_path_factory: pytest.TempPathFactory, pg_flavor: str) ->
         server.admin_execute("select pg_reload_conf()")
         yield server
     finally:
-        server.stop()
+        server.stop(remove=True)
 
 
 def _pw_dsn(server: Server, password: str = PASSWORD, db: str = "postgres") -> str:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import shutil
 
 import psycopg
 import pytest
 
 from pgprobe import demo
 from pgprobe.embedded import Server
+from tests._servers import server_directory
 
 
-def test_start_twice_is_one_server(tmp_path: Path, pg_flavor: str) -> None:
+def test_start_twice_is_one_server(pg_flavor: str) -> None:
+    tmp_path = server_directory("twice")
     first = Server.start(pg_flavor, tmp_path / "srv")  # type: ignore[arg-type]
     try:
         pid = (first.datadir / "postmaster.pid").read_text().split()[0]
@@ -23,6 +25,7 @@ def test_start_twice_is_one_server(tmp_path: Path, pg_flavor: str) -> None:
         first.stop()
     assert not first.is_running()
     assert Server.attach(tmp_path / "srv", pg_flavor) is None  # type: ignore[arg-type]
+    shutil.rmtree(tmp_path)
 
 
 def test_version_matches_flavor(pg_server: Server, pg_flavor: str) -> None:
@@ -31,7 +34,8 @@ def test_version_matches_flavor(pg_server: Server, pg_flavor: str) -> None:
     assert major == (18 if pg_flavor == "embedded" else 15)
 
 
-def test_tcp_listener_on_loopback(tmp_path: Path, pg_flavor: str) -> None:
+def test_tcp_listener_on_loopback(pg_flavor: str) -> None:
+    tmp_path = server_directory("tcp")
     server = Server.start(pg_flavor, tmp_path / "tcp", tcp=True)  # type: ignore[arg-type]
     try:
         assert "127.0.0.1" in server.dsn()
@@ -40,10 +44,12 @@ def test_tcp_listener_on_loopback(tmp_path: Path, pg_flavor: str) -> None:
     finally:
         server.stop(remove=True)
     assert not (tmp_path / "tcp").exists()
+    tmp_path.rmdir()
 
 
-def test_demo_up_down_reset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_flavor: str) -> None:
-    monkeypatch.setenv("PGPROBE_HOME", str(tmp_path / "home"))
+def test_demo_up_down_reset(monkeypatch: pytest.MonkeyPatch, pg_flavor: str) -> None:
+    home = server_directory("home")
+    monkeypatch.setenv("PGPROBE_HOME", str(home))
     dsn = demo.up(pg_flavor)  # type: ignore[arg-type]
     try:
         assert demo.up(pg_flavor) == dsn  # type: ignore[arg-type]
@@ -55,3 +61,4 @@ def test_demo_up_down_reset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_
     finally:
         assert demo.down(pg_flavor)  # type: ignore[arg-type]
     assert not demo.down(pg_flavor)  # type: ignore[arg-type]
+    shutil.rmtree(home)

@@ -7,15 +7,18 @@ handful of round trips.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
-from psycopg.rows import dict_row
+from psycopg import sql
+from psycopg.rows import dict_row, tuple_row
 
 from .._errors import CatalogError
 from ._model import (
@@ -40,6 +43,8 @@ from ._model import (
     Trigger,
     ViewColumnSource,
 )
+
+_T = TypeVar("_T")
 
 __all__ = ["snapshot", "SYSTEM_SCHEMAS", "SUPABASE_INTERNAL_SCHEMAS"]
 
@@ -87,25 +92,114 @@ def _choose_schemas(all_schemas: Iterable[str], schemas: Sequence[str] | None,
             if s not in SUPABASE_INTERNAL_SCHEMAS and s not in exclude and s not in SYSTEM_SCHEMAS]
 
 
-def _run_all(conn: psycopg.Connection[Any], schemas: list[str],
-             progress: Callable[[str], None] | None) -> dict[str, list[dict[str, Any]]]:
+# The biggest results come as tuples whose columns (after the relation oid) are named exactly
+# as the model's fields, so objects are built without per-field Python code.
+_PREBUILT: dict[str, type] = {"columns": Column, "grants": Grant}
+
+
+def _model_objects(cur_names: Sequence[str], rows: Sequence[Sequence[Any]], cls: type[_T]
+                   ) -> dict[int, list[_T]]:
+    fields = list(cur_names[1:])
+    defaults = {f.name: f.default for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+                if f.default is not dataclasses.MISSING}
+    new = object.__new__
+    out: dict[int, list[_T]] = defaultdict(list)
+    for row in rows:
+        obj = new(cls)
+        state = obj.__dict__
+        state.update(defaults)
+        state.update(zip(fields, row[1:], strict=False))
+        out[row[0]].append(obj)
+    return out
+
+
+# Two groups of about equal server cost, read on two connections at once when possible.
+_GROUPS = (
+    ("server", "schemas", "columns", "relations", "policies", "types", "publications",
+     "extensions", "roles"),
+    ("grants", "constraints", "indexes", "triggers", "functions", "view_sources"),
+)
+
+
+def _send(conn: psycopg.Connection[Any], names: Sequence[str], schemas: list[str],
+          results: dict[str, Any]) -> None:
+    """Queue the queries in one pipeline, then turn each result into model objects as soon as
+    it arrives, while the server is still computing the next ones."""
     params = {"schemas": schemas}
-    results: dict[str, list[dict[str, Any]]] = {}
     cursors: dict[str, psycopg.Cursor[Any]] = {}
-    with conn.transaction(), conn.pipeline():
+    with conn.pipeline() as pipeline:
         # An empty search_path makes every name in definitions and types schema-qualified,
         # so the same database gives the same snapshot whatever the session's settings.
         conn.execute("select set_config('search_path', '', true)")
-        for name in _QUERIES:
+        for name in names:
             text = query_text(name)
             if text is None:
                 continue
-            cur = conn.cursor(row_factory=dict_row)
+            cur = conn.cursor(row_factory=tuple_row if name in _PREBUILT else dict_row)
             cur.execute(text, params if "%(schemas)s" in text else None)  # type: ignore[arg-type]
             cursors[name] = cur
-    for name, cur in cursors.items():
-        results[name] = cur.fetchall()
-        if progress:
+        pipeline.sync()
+        for name, cur in cursors.items():
+            rows = cur.fetchall()
+            if name in _PREBUILT:
+                fields = [d.name for d in cur.description or ()]
+                results[name] = _model_objects(fields, rows, _PREBUILT[name])
+            else:
+                results[name] = rows
+
+
+def _run_all(conn: psycopg.Connection[Any], schemas: list[str],
+             progress: Callable[[str], None] | None, second_dsn: str | None = None
+             ) -> dict[str, list[dict[str, Any]]]:
+    """Run every catalog query; with ``second_dsn``, half of them on a second connection
+    that shares the first one's exported MVCC snapshot (so both see the same catalog)."""
+    results: dict[str, list[dict[str, Any]]] = {}
+    helper: threading.Thread | None = None
+    failure: list[BaseException] = []
+    with conn.transaction():
+        conn.execute("set transaction isolation level repeatable read")
+        snapshot_id = None
+        if second_dsn is not None:
+            try:
+                with conn.transaction():
+                    snapshot_id = conn.execute("select pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
+            except psycopg.Error:
+                snapshot_id = None
+        if snapshot_id is not None and second_dsn is not None:
+            imported = threading.Event()
+            other: dict[str, list[dict[str, Any]]] = {}
+
+            def read_second_group() -> None:
+                try:
+                    from ..connect import connect
+
+                    with connect(second_dsn) as probe, probe.conn.transaction():
+                        probe.conn.execute("set transaction isolation level repeatable read")
+                        probe.conn.execute(sql.SQL("set transaction snapshot {}").format(
+                            sql.Literal(snapshot_id)))
+                        imported.set()
+                        _send(probe.conn, _GROUPS[1], schemas, other)
+                except BaseException as exc:  # reported in the caller's thread
+                    failure.append(exc)
+                finally:
+                    imported.set()
+
+            helper = threading.Thread(target=read_second_group, name="pgprobe-catalog")
+            helper.start()
+            _send(conn, _GROUPS[0], schemas, results)
+            imported.wait()  # keep the exporting transaction open until the import
+        else:
+            _send(conn, _GROUPS[0] + _GROUPS[1], schemas, results)
+    if helper is not None:
+        helper.join()
+        if failure:
+            # The second connection failed (privileges, connection limits): read it here.
+            with conn.transaction():
+                _send(conn, _GROUPS[1], schemas, results)
+        else:
+            results.update(other)
+    if progress:
+        for name in results:
             progress(name)
     return results
 
@@ -131,6 +225,31 @@ def _migrations(conn: psycopg.Connection[Any]) -> tuple[Migration, ...] | None:
     return tuple(sorted(out, key=lambda m: m.version))
 
 
+def _fast(cls: type[_T]) -> Callable[..., _T]:
+    """A constructor for a frozen model class that skips the per-field ``object.__setattr__``
+    of the generated ``__init__`` (a snapshot builds tens of thousands of objects)."""
+    defaults = {f.name: f.default for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+                if f.default is not dataclasses.MISSING}
+    new = object.__new__
+
+    def make(**values: Any) -> _T:
+        obj = new(cls)
+        state = obj.__dict__
+        state.update(defaults)
+        state.update(values)
+        return obj
+
+    return make
+
+
+_new_column = _fast(Column)
+_new_constraint = _fast(Constraint)
+_new_index = _fast(Index)
+_new_grant = _fast(Grant)
+_new_policy = _fast(Policy)
+_new_relation = _fast(Relation)
+
+
 def _tgtype(bits: int) -> tuple[str, tuple[str, ...], str]:
     timing = "before" if bits & 2 else ("instead_of" if bits & 64 else "after")
     events = tuple(e for bit, e in ((4, "insert"), (8, "delete"), (16, "update"), (32, "truncate"))
@@ -142,30 +261,34 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
                    expanded: Sequence[str], options: dict[str, Any]) -> Snapshot:
     """Assemble the Snapshot from the query rows (pure: no database access)."""
     by_oid: dict[str, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    for col in rows["columns"]:
-        by_oid["columns"][col["oid"]].append(Column(
-            name=col["name"], position=col["position"], type=col["type"],
-            base_type=col["base_type"], type_schema=col["type_schema"],
-            type_kind=_TYPE_KINDS.get(col["type_kind"], col["type_kind"]),
-            array_dims=col["array_dims"], nullable=col["nullable"], default=col["default"],
-            identity=_IDENTITY.get(col["identity"] or ""),  # type: ignore[arg-type]
-            generated=col["generated"], comment=col["comment"], udt_name=col["udt_name"],
-            updatable=col["updatable"], domain_base_type=col["domain_base_type"],
-            domain_base_schema=col["domain_base_schema"],
-            domain_not_null=col["domain_not_null"]))
+    by_oid["columns"] = rows["columns"]  # type: ignore[assignment]  # prebuilt by _send
+    names_by_oid = {oid: {c.position: c.name for c in cols}
+                    for oid, cols in by_oid["columns"].items()}
+
+    def column_names_of(oid: int, attnums: list[int] | None) -> tuple[str, ...]:
+        table = names_by_oid.get(oid, {})
+        return tuple(table.get(n, str(n)) for n in attnums or ())
+
     for con in rows["constraints"]:
-        by_oid["constraints"][con["oid"]].append(Constraint(
+        ref_columns = (tuple(con["ref_columns"]) if con["ref_columns"] is not None
+                       else column_names_of(con["ref_oid"], con["ref_attnums"]))
+        by_oid["constraints"][con["oid"]].append(_new_constraint(
             name=con["name"], kind=_CONSTRAINT_KINDS[con["kind"]],  # type: ignore[arg-type]
-            columns=tuple(con["columns"]), definition=con["definition"],
+            columns=column_names_of(con["oid"], con["attnums"]), definition=con["definition"],
             ref_schema=con["ref_schema"], ref_table=con["ref_table"],
-            ref_columns=tuple(con["ref_columns"] or ()),
+            ref_columns=ref_columns,
             on_update=_FK_ACTIONS.get(con["on_update"] or ""),
             on_delete=_FK_ACTIONS.get(con["on_delete"] or ""),
             match_type=_MATCH.get(con["match_type"] or ""), deferrable=con["deferrable"],
             initially_deferred=con["initially_deferred"], validated=con["validated"]))
     for idx in rows["indexes"]:
-        by_oid["indexes"][idx["oid"]].append(Index(
-            name=idx["name"], columns=tuple(idx["columns"]), definition=idx["definition"],
+        keys = idx["attnums"][: idx["nkeys"]]
+        if idx["expressions"] is not None:
+            columns = tuple(idx["expressions"])
+        else:
+            columns = column_names_of(idx["oid"], keys)
+        by_oid["indexes"][idx["oid"]].append(_new_index(
+            name=idx["name"], columns=columns, definition=idx["definition"],
             unique=idx["unique"], primary=idx["primary"], predicate=idx["predicate"],
             method=idx["method"], valid=idx["valid"]))
     for trg in rows["triggers"]:
@@ -174,14 +297,11 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
             name=trg["name"], timing=timing, events=events, level=level,  # type: ignore[arg-type]
             function=trg["function"], definition=trg["definition"], enabled=trg["enabled"]))
     for pol in rows["policies"]:
-        by_oid["policies"][pol["oid"]].append(Policy(
+        by_oid["policies"][pol["oid"]].append(_new_policy(
             name=pol["name"], command=_POLICY_COMMANDS[pol["command"]],  # type: ignore[arg-type]
             permissive=pol["permissive"], roles=tuple(pol["roles"]), using=pol["using"],
             with_check=pol["with_check"]))
-    for gr in rows["grants"]:
-        by_oid["grants"][gr["oid"]].append(Grant(
-            grantee=gr["grantee"], privilege=gr["privilege"].lower(), grantable=gr["grantable"],
-            column=gr["column"]))
+    by_oid["grants"] = rows["grants"]  # type: ignore[assignment]  # prebuilt by _send
     sources: dict[tuple[str, str], list[ViewColumnSource]] = defaultdict(list)
     for src in rows.get("view_sources", []):
         sources[(src["view_schema"], src["view_name"])].append(ViewColumnSource(
@@ -191,23 +311,23 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
     relations = []
     for rel in rows["relations"]:
         oid = rel["oid"]
-        events = rel["updatable_events"] or 0
-        relations.append(Relation(
+        event_bits = rel["updatable_events"] or 0
+        relations.append(_new_relation(
             schema=rel["schema"], name=rel["name"], kind=_KINDS[rel["kind"]],  # type: ignore[arg-type]
-            columns=tuple(sorted(by_oid["columns"].get(oid, ()), key=lambda c: c.position)),
+            columns=tuple(by_oid["columns"].get(oid, ())),
             constraints=tuple(sorted(by_oid["constraints"].get(oid, ()), key=lambda c: c.name)),
             indexes=tuple(sorted(by_oid["indexes"].get(oid, ()), key=lambda i: i.name)),
             triggers=tuple(sorted(by_oid["triggers"].get(oid, ()), key=lambda t: t.name)),
             policies=tuple(sorted(by_oid["policies"].get(oid, ()), key=lambda p: p.name)),
-            grants=tuple(sorted(by_oid["grants"].get(oid, ()),
-                                key=lambda g: (g.column or "", g.grantee, g.privilege))),
+            grants=tuple(by_oid["grants"].get(oid, ())),
             rls_enabled=rel["rls_enabled"], rls_forced=rel["rls_forced"],
             comment=rel["comment"], owner=rel["owner"], view_definition=rel["view_definition"],
             view_sources=tuple(sorted(sources.get((rel["schema"], rel["name"]), ()),
                                       key=lambda s: (s.column, s.source_schema, s.source_table,
                                                      s.source_column))),
             partition_of=rel["partition_of"], partition_bound=rel["partition_bound"],
-            insertable=bool(events & 8), updatable=bool(events & 4), deletable=bool(events & 16)))
+            insertable=bool(event_bits & 8), updatable=bool(event_bits & 4),
+            deletable=bool(event_bits & 16)))
     relations.sort(key=lambda r: (r.schema, r.name))
 
     enums, domains, composites = [], [], []
@@ -285,7 +405,7 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
 
 def snapshot(source: Any = None, schemas: Sequence[str] | None = None, *,
              exclude_schemas: Sequence[str] = (),
-             progress: Callable[[str], None] | None = None) -> Snapshot:
+             progress: Callable[[str], None] | None = None, parallel: bool = True) -> Snapshot:
     """Read the catalog of a database into one immutable :class:`Snapshot`.
 
     ``source`` is anything :func:`pgprobe.connect` accepts (a DSN, a Probe, a psycopg
@@ -314,7 +434,8 @@ def snapshot(source: Any = None, schemas: Sequence[str] | None = None, *,
             raise NotFoundError(
                 f"no schema {missing[0]} in database {conn.info.dbname}"
                 + (f"; did you mean {' or '.join(hints)}?" if hints else ""), suggestions=hints)
-        rows = _run_all(conn, expanded, progress)
+        second = probe.dsn if parallel and probe.dsn and isinstance(source, str | None) else None
+        rows = _run_all(conn, expanded, progress, second)
         migrations = _migrations(conn)
     except psycopg.Error as exc:
         from ..connect import _explain_query_error

@@ -23,9 +23,9 @@ def tour(dsn: str, out: Callable[[str], None] = print) -> Snapshot:
     except NotFoundError as exc:
         out(f"   tickets.column('name') -> {exc}")
     out("\n2. the foreign keys PostgREST sees (constraint names are the embed hints)")
-    for rel in ("public.tickets", "public.ticket_activities"):
-        for fk in snap.table(rel).foreign_keys:
-            out(f"   {rel}.{','.join(fk.columns)} -> {fk.ref}  [{fk.name}]")
+    for name in ("public.tickets", "public.ticket_activities"):
+        for fk in snap.table(name).foreign_keys:
+            out(f"   {name}.{','.join(fk.columns)} -> {fk.ref}  [{fk.name}]")
     to_users = [fk.name for fk in tickets.foreign_keys if fk.ref == "public.users"]
     out(f"   tickets -> users has {len(to_users)} FKs: embed with "
         + " or ".join(f"users!{name}" for name in to_users))
@@ -48,7 +48,7 @@ def tour(dsn: str, out: Callable[[str], None] = print) -> Snapshot:
         error = getattr(result, "error", None)
         if error:
             out("\n5. the postmortem's failing request, explained offline")
-            out(f"   GET /ticket_activities?select=id,ticket:tickets!ta_ticket_id_fkey(title)")
+            out("   GET /ticket_activities?select=id,ticket:tickets!ta_ticket_id_fkey(title)")
             out(f"   -> {error.get('code')}: {error.get('message')}")
             if error.get("hint"):
                 out(f"      hint: {error.get('hint')}")

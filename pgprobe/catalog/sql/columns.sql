@@ -1,17 +1,20 @@
--- Columns of the expanded schemas' relations, with display and base types.
+-- Columns of the expanded schemas' relations, with display and base types. After `oid`, the
+-- output columns are named and shaped exactly as pgprobe's Column model.
 select a.attrelid as oid,
        a.attname as name,
        a.attnum as position,
        format_type(a.atttypid, a.atttypmod) as type,
        coalesce(et.typname, t.typname) as base_type,
        coalesce(etn.nspname, tn.nspname) as type_schema,
-       coalesce(et.typtype, t.typtype) as type_kind,
+       case coalesce(et.typtype, t.typtype) when 'b' then 'base' when 'e' then 'enum'
+         when 'd' then 'domain' when 'c' then 'composite' when 'r' then 'range'
+         when 'm' then 'multirange' when 'p' then 'pseudo' end as type_kind,
        case when t.typcategory = 'A' then greatest(a.attndims, 1) else 0 end as array_dims,
        not a.attnotnull as nullable,
        case when a.attgenerated = '' then pg_get_expr(d.adbin, d.adrelid) end as "default",
-       nullif(a.attidentity, '') as identity,
+       case a.attidentity when 'a' then 'always' when 'd' then 'by_default' end as identity,
        case when a.attgenerated <> '' then pg_get_expr(d.adbin, d.adrelid) end as generated,
-       col_description(a.attrelid, a.attnum) as comment,
+       ds.description as comment,
        t.typname as udt_name,
        case when c.relkind in ('r', 'p') then true
             when c.relkind in ('v', 'f') then
@@ -34,6 +37,9 @@ left join pg_namespace etn on etn.oid = et.typnamespace
 left join pg_type bt on t.typtype = 'd' and bt.oid = t.typbasetype
 left join pg_namespace btn on btn.oid = bt.typnamespace
 left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+left join pg_description ds on ds.objoid = a.attrelid and ds.classoid = 'pg_class'::regclass
+  and ds.objsubid = a.attnum
 where n.nspname = any(%(schemas)s)
   and c.relkind in ('r', 'p', 'v', 'm', 'f')
   and a.attnum > 0 and not a.attisdropped
+order by a.attrelid, a.attnum

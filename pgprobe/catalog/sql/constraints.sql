@@ -1,18 +1,21 @@
 -- Primary, unique, foreign, check and exclusion constraints. NOT NULL constraints (recorded in
 -- pg_constraint since PostgreSQL 18) are left out: nullability lives on the column, so
--- snapshots of 15 and 18 compare equal.
+-- snapshots of 15 and 18 compare equal. Column numbers are mapped to names by the reader
+-- (it already holds every column of the expanded schemas); names are looked up here only for
+-- referenced tables outside them.
 select con.conrelid as oid,
        con.conname as name,
        con.contype as kind,
-       array(select a.attname from unnest(con.conkey) with ordinality k(attnum, i)
-             join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.attnum
-             order by k.i) as columns,
+       con.conkey::int[] as attnums,
        pg_get_constraintdef(con.oid, true) as definition,
+       con.confrelid as ref_oid,
        fn.nspname as ref_schema,
        fc.relname as ref_table,
-       array(select a.attname from unnest(con.confkey) with ordinality k(attnum, i)
-             join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.attnum
-             order by k.i) as ref_columns,
+       con.confkey::int[] as ref_attnums,
+       case when con.contype = 'f' and not (fn.nspname = any(%(schemas)s)) then
+         array(select a.attname from unnest(con.confkey) with ordinality k(attnum, i)
+               join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.attnum
+               order by k.i) end as ref_columns,
        nullif(con.confupdtype, ' ') as on_update,
        nullif(con.confdeltype, ' ') as on_delete,
        nullif(con.confmatchtype, ' ') as match_type,

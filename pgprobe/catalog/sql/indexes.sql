@@ -1,8 +1,12 @@
--- Indexes with their definition, key columns (or expressions) and partial predicate.
+-- Indexes with their definition, key columns and partial predicate. Key columns come as
+-- column numbers (the reader maps them to names); expressions (number 0) as their text.
 select i.indrelid as oid,
        ic.relname as name,
-       array(select pg_get_indexdef(i.indexrelid, k, true)
-             from generate_series(1, i.indnkeyatts) k order by k) as columns,
+       i.indkey::int2[]::int[] as attnums,
+       case when 0 = any(i.indkey::int2[]) then
+         array(select pg_get_indexdef(i.indexrelid, k, true)
+               from generate_series(1, i.indnkeyatts) k order by k) end as expressions,
+       i.indnkeyatts as nkeys,
        pg_get_indexdef(i.indexrelid) as definition,
        i.indisunique as unique,
        i.indisprimary as primary,

@@ -3,7 +3,7 @@ select c.oid,
        n.nspname as schema,
        c.relname as name,
        c.relkind as kind,
-       obj_description(c.oid, 'pg_class') as comment,
+       ds.description as comment,
        pg_get_userbyid(c.relowner) as owner,
        c.relrowsecurity as rls_enabled,
        c.relforcerowsecurity as rls_forced,
@@ -17,6 +17,8 @@ select c.oid,
        case when c.relkind in ('v', 'f', 'm') then pg_relation_is_updatable(c.oid, true) else 28 end as updatable_events
 from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
+left join pg_description ds on ds.objoid = c.oid and ds.classoid = 'pg_class'::regclass
+  and ds.objsubid = 0
 where n.nspname = any(%(schemas)s)
   and c.relkind in ('r', 'p', 'v', 'm', 'f')
   and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass
