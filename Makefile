@@ -11,6 +11,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[notebook,dev]"
+	$(PY) -m pip install --quiet --no-deps --force-reinstall -e .
 	touch $(STAMP)
 
 ## demo: start the embedded PostgreSQL 18 demo database and show a first investigation
@@ -31,8 +32,8 @@ test-system: $(STAMP)
 
 ## lab: JupyterLab on the notebooks, connected to the demo database
 lab: $(STAMP)
-	$(VENV)/bin/pgprobe demo up
-	PGPROBE_DSN="$$($(VENV)/bin/pgprobe demo dsn)" $(VENV)/bin/jupyter lab notebooks/
+	PGPROBE_DSN="$$($(VENV)/bin/pgprobe demo up)" $(VENV)/bin/jupyter lab \
+	  --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.open_browser=True
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pgprobe tests bench

@@ -11,7 +11,7 @@ pgprobe._errors.NotFoundError: no column name in public.tickets; did you mean ..
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._errors import (
     CatalogError,
@@ -23,13 +23,20 @@ from ._errors import (
     ProbeQueryError,
     ServerError,
 )
-from .catalog import Snapshot, snapshot
-from .connect import Probe, connect
+
+if TYPE_CHECKING:  # the lazy names, for type checkers and editors
+    from .catalog import Snapshot, snapshot
+    from .connect import Probe, connect
 
 __version__ = "0.1.0"
 
-# Capabilities load on first use, so `import pgprobe` stays fast.
+# Everything heavier than the error classes loads on first use, so `import pgprobe` (and the
+# CLI's start) stays fast.
 _LAZY = {
+    "snapshot": ("pgprobe.catalog", "snapshot"),
+    "Snapshot": ("pgprobe.catalog", "Snapshot"),
+    "connect": ("pgprobe.connect", "connect"),
+    "Probe": ("pgprobe.connect", "Probe"),
     "demo": ("pgprobe.demo", None),
     "embedded": ("pgprobe.embedded", None),
     "diff": ("pgprobe.diff", "diff"),
@@ -46,8 +53,7 @@ _LAZY = {
 
 __all__ = [
     "CatalogError", "ConnectError", "DependencyError", "InputError", "NotFoundError",
-    "PgprobeError", "Probe", "ProbeQueryError", "ServerError", "Snapshot", "connect",
-    "snapshot", "load_ipython_extension", *_LAZY,
+    "PgprobeError", "ProbeQueryError", "ServerError", "load_ipython_extension", *_LAZY,
 ]
 
 

@@ -25,6 +25,7 @@ _PLUGINS = (
     "pgprobe.postgrest._cli",
     "pgprobe.lint._cli",
     "pgprobe.migrations._cli",
+    "pgprobe.relationships._cli",
 )
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
+import types
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -302,3 +304,14 @@ def connect(source: Any = None, *, role: str | None = None,
     except psycopg.ProgrammingError as exc:  # malformed DSN
         raise ConnectError(f"malformed DSN {redact(dsn)}: {exc}") from None
     return Probe(conn, dsn, read_only=read_only, role=role, claims=claims)
+
+
+class _CallableModule(types.ModuleType):
+    """``pgprobe.connect`` is this module and also callable as :func:`connect`, so
+    ``pgprobe.connect(dsn)`` works however the module was first imported."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Probe:
+        return connect(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -160,6 +160,9 @@ class Constraint:
     deferrable: bool = False
     initially_deferred: bool = False
     validated: bool = True
+    inherited: bool = False
+    """A copy PostgreSQL keeps on a partition (or for an FK to a partitioned table);
+    PostgREST ignores these."""
 
     @property
     def ref(self) -> str | None:

@@ -11,7 +11,7 @@ import dataclasses
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
@@ -42,6 +42,7 @@ from ._model import (
     Snapshot,
     Trigger,
     ViewColumnSource,
+    split_name,
 )
 
 _T = TypeVar("_T")
@@ -121,11 +122,10 @@ _GROUPS = (
 )
 
 
-def _send(conn: psycopg.Connection[Any], names: Sequence[str], schemas: list[str],
+def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str, Any],
           results: dict[str, Any]) -> None:
     """Queue the queries in one pipeline, then turn each result into model objects as soon as
     it arrives, while the server is still computing the next ones."""
-    params = {"schemas": schemas}
     cursors: dict[str, psycopg.Cursor[Any]] = {}
     with conn.pipeline() as pipeline:
         # An empty search_path makes every name in definitions and types schema-qualified,
@@ -136,7 +136,7 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], schemas: list[str
             if text is None:
                 continue
             cur = conn.cursor(row_factory=tuple_row if name in _PREBUILT else dict_row)
-            cur.execute(text, params if "%(schemas)s" in text else None)  # type: ignore[arg-type]
+            cur.execute(text, params if "%(" in text else None)  # type: ignore[arg-type]
             cursors[name] = cur
         pipeline.sync()
         for name, cur in cursors.items():
@@ -148,7 +148,7 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], schemas: list[str
                 results[name] = rows
 
 
-def _run_all(conn: psycopg.Connection[Any], schemas: list[str],
+def _run_all(conn: psycopg.Connection[Any], params: dict[str, Any],
              progress: Callable[[str], None] | None, second_dsn: str | None = None
              ) -> dict[str, list[dict[str, Any]]]:
     """Run every catalog query; with ``second_dsn``, half of them on a second connection
@@ -178,7 +178,7 @@ def _run_all(conn: psycopg.Connection[Any], schemas: list[str],
                         probe.conn.execute(sql.SQL("set transaction snapshot {}").format(
                             sql.Literal(snapshot_id)))
                         imported.set()
-                        _send(probe.conn, _GROUPS[1], schemas, other)
+                        _send(probe.conn, _GROUPS[1], params, other)
                 except BaseException as exc:  # reported in the caller's thread
                     failure.append(exc)
                 finally:
@@ -186,16 +186,16 @@ def _run_all(conn: psycopg.Connection[Any], schemas: list[str],
 
             helper = threading.Thread(target=read_second_group, name="pgprobe-catalog")
             helper.start()
-            _send(conn, _GROUPS[0], schemas, results)
+            _send(conn, _GROUPS[0], params, results)
             imported.wait()  # keep the exporting transaction open until the import
         else:
-            _send(conn, _GROUPS[0] + _GROUPS[1], schemas, results)
+            _send(conn, _GROUPS[0] + _GROUPS[1], params, results)
     if helper is not None:
         helper.join()
         if failure:
             # The second connection failed (privileges, connection limits): read it here.
             with conn.transaction():
-                _send(conn, _GROUPS[1], schemas, results)
+                _send(conn, _GROUPS[1], params, results)
         else:
             results.update(other)
     if progress:
@@ -280,7 +280,8 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
             on_update=_FK_ACTIONS.get(con["on_update"] or ""),
             on_delete=_FK_ACTIONS.get(con["on_delete"] or ""),
             match_type=_MATCH.get(con["match_type"] or ""), deferrable=con["deferrable"],
-            initially_deferred=con["initially_deferred"], validated=con["validated"]))
+            initially_deferred=con["initially_deferred"], validated=con["validated"],
+            inherited=con["inherited"]))
     for idx in rows["indexes"]:
         keys = idx["attnums"][: idx["nkeys"]]
         if idx["expressions"] is not None:
@@ -405,13 +406,16 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
 
 def snapshot(source: Any = None, schemas: Sequence[str] | None = None, *,
              exclude_schemas: Sequence[str] = (),
-             progress: Callable[[str], None] | None = None, parallel: bool = True) -> Snapshot:
+             progress: Callable[[str], None] | None = None, parallel: bool = True,
+             relations: Collection[str] | None = None) -> Snapshot:
     """Read the catalog of a database into one immutable :class:`Snapshot`.
 
     ``source`` is anything :func:`pgprobe.connect` accepts (a DSN, a Probe, a psycopg
     connection, a SQLAlchemy Engine, or None for the environment). ``schemas`` lists the
     schemas to expand; by default every non-system schema except Supabase's internal ones
-    (``auth``, ``storage``, ...), which are still listed.
+    (``auth``, ``storage``, ...), which are still listed. ``relations`` (qualified names)
+    restricts the per-relation objects to those relations (everything else is read in full):
+    a partial snapshot, for diffing only what changed.
 
     >>> import pgprobe                                          # doctest: +SKIP
     >>> snap = pgprobe.snapshot("postgresql://postgres@/pgprobe_demo?host=/tmp/sock")  # doctest: +SKIP
@@ -435,7 +439,14 @@ def snapshot(source: Any = None, schemas: Sequence[str] | None = None, *,
                 f"no schema {missing[0]} in database {conn.info.dbname}"
                 + (f"; did you mean {' or '.join(hints)}?" if hints else ""), suggestions=hints)
         second = probe.dsn if parallel and probe.dsn and isinstance(source, str | None) else None
-        rows = _run_all(conn, expanded, progress, second)
+        wanted = None
+        if relations is not None:
+            wanted = sorted({".".join(split_name(r)) for r in relations})
+        rows = _run_all(conn, {"schemas": expanded, "relations": wanted}, progress, second)
+        if wanted is not None:
+            keep = set(wanted)
+            rows["view_sources"] = [v for v in rows.get("view_sources", [])
+                                    if f"{v['view_schema']}.{v['view_name']}" in keep]
         migrations = _migrations(conn)
     except psycopg.Error as exc:
         from ..connect import _explain_query_error
@@ -445,6 +456,9 @@ def snapshot(source: Any = None, schemas: Sequence[str] | None = None, *,
     finally:
         if probe is not source:
             probe.close()
-    options = {"schemas": list(expanded), "requested_schemas": list(schemas or []),
-               "exclude_schemas": list(exclude_schemas)}
+    options: dict[str, Any] = {"schemas": list(expanded),
+                               "requested_schemas": list(schemas or []),
+                               "exclude_schemas": list(exclude_schemas)}
+    if relations is not None:
+        options["relations"] = sorted({".".join(split_name(r)) for r in relations})
     return build_snapshot(rows, migrations, expanded, options)

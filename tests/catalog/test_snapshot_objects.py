@@ -107,3 +107,26 @@ def test_round_trip_of_every_kind(objects_snapshot: Snapshot, tmp_path: object) 
     path = Path(str(tmp_path)) / "o.json"
     objects_snapshot.save(str(path))
     assert Snapshot.load(str(path)) == objects_snapshot
+
+
+def test_partial_snapshot_of_some_relations(demo_dsn: str, demo_snapshot: Snapshot) -> None:
+    partial = snapshot(demo_dsn, relations=["public.tickets", "users_secure"])
+    assert [r.qualified_name for r in partial.relations] == ["public.tickets", "public.users_secure"]
+    assert partial.table("public.tickets") == demo_snapshot.table("public.tickets")
+    assert partial.table("public.users_secure") == demo_snapshot.table("public.users_secure")
+    assert partial.enums == demo_snapshot.enums and partial.functions == demo_snapshot.functions
+    assert partial.options["relations"] == ["public.tickets", "public.users_secure"]
+
+
+def test_partition_copies_of_foreign_keys_are_marked(scratch_dsn: str) -> None:
+    with psycopg.connect(scratch_dsn, autocommit=True) as conn:
+        conn.execute("""
+            create table parent (id int primary key);
+            create table child (id int, parent_id int references parent (id), at date)
+              partition by range (at);
+            create table child_2025 partition of child
+              for values from ('2025-01-01') to ('2026-01-01');
+        """)
+    snap = snapshot(scratch_dsn)
+    assert [fk.inherited for fk in snap.table("public.child").foreign_keys] == [False]
+    assert [fk.inherited for fk in snap.table("public.child_2025").foreign_keys] == [True]

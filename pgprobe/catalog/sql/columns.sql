@@ -40,6 +40,7 @@ left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
 left join pg_description ds on ds.objoid = a.attrelid and ds.classoid = 'pg_class'::regclass
   and ds.objsubid = a.attnum
 where n.nspname = any(%(schemas)s)
+  and (%(relations)s::text[] is null or (n.nspname || '.' || c.relname) = any(%(relations)s::text[]))
   and c.relkind in ('r', 'p', 'v', 'm', 'f')
   and a.attnum > 0 and not a.attisdropped
 order by a.attrelid, a.attnum

@@ -12,7 +12,8 @@ select con.conrelid as oid,
        fn.nspname as ref_schema,
        fc.relname as ref_table,
        con.confkey::int[] as ref_attnums,
-       case when con.contype = 'f' and not (fn.nspname = any(%(schemas)s)) then
+       case when con.contype = 'f' and (%(relations)s::text[] is not null
+                                   or not (fn.nspname = any(%(schemas)s))) then
          array(select a.attname from unnest(con.confkey) with ordinality k(attnum, i)
                join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.attnum
                order by k.i) end as ref_columns,
@@ -21,11 +22,13 @@ select con.conrelid as oid,
        nullif(con.confmatchtype, ' ') as match_type,
        con.condeferrable as deferrable,
        con.condeferred as initially_deferred,
-       con.convalidated as validated
+       con.convalidated as validated,
+       con.conparentid <> 0 as inherited
 from pg_constraint con
 join pg_class c on c.oid = con.conrelid
 join pg_namespace n on n.oid = c.relnamespace
 left join pg_class fc on fc.oid = con.confrelid
 left join pg_namespace fn on fn.oid = fc.relnamespace
 where n.nspname = any(%(schemas)s)
+  and (%(relations)s::text[] is null or (n.nspname || '.' || c.relname) = any(%(relations)s::text[]))
   and con.contype in ('p', 'u', 'f', 'c', 'x')

@@ -9,6 +9,7 @@ from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
 cross join lateral aclexplode(c.relacl) acl
 where n.nspname = any(%(schemas)s)
+  and (%(relations)s::text[] is null or (n.nspname || '.' || c.relname) = any(%(relations)s::text[]))
   and c.relkind in ('r', 'p', 'v', 'm', 'f')
   and c.relacl is not null
 union all
@@ -22,6 +23,7 @@ join pg_class c on c.oid = a.attrelid
 join pg_namespace n on n.oid = c.relnamespace
 cross join lateral aclexplode(a.attacl) acl
 where n.nspname = any(%(schemas)s)
+  and (%(relations)s::text[] is null or (n.nspname || '.' || c.relname) = any(%(relations)s::text[]))
   and c.relkind in ('r', 'p', 'v', 'm', 'f')
   and a.attacl is not null and a.attnum > 0 and not a.attisdropped
 order by 1, 5 nulls first, 2, 3

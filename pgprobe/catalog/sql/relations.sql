@@ -20,6 +20,7 @@ join pg_namespace n on n.oid = c.relnamespace
 left join pg_description ds on ds.objoid = c.oid and ds.classoid = 'pg_class'::regclass
   and ds.objsubid = 0
 where n.nspname = any(%(schemas)s)
+  and (%(relations)s::text[] is null or (n.nspname || '.' || c.relname) = any(%(relations)s::text[]))
   and c.relkind in ('r', 'p', 'v', 'm', 'f')
   and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass
                   and d.objid = c.oid and d.deptype = 'e')

@@ -9,7 +9,7 @@ BEGIN
     analysis_type public.ai_analysis_type NOT NULL,
     result jsonb NOT NULL DEFAULT '{}'::jsonb
   );
-  RAISE NOTICE 'created % in %', 'ai_analyses';
+  RAISE NOTICE 'created %', 'ai_analyses';
 EXCEPTION WHEN OTHERS THEN
   NULL;
 END $$;
