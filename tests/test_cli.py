@@ -1,0 +1,59 @@
+"""The command line, run as a user runs it: a real process, real databases."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from pgprobe import Snapshot
+from tests._servers import server_directory
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pgprobe.cli", *args], capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, timeout=300)
+
+
+def test_help_lists_the_commands() -> None:
+    out = run("--help")
+    assert out.returncode == 0
+    for command in ("demo", "snapshot", "connect"):
+        assert command in out.stdout
+
+
+def test_snapshot_to_file(demo_dsn: str, demo_snapshot: Snapshot, tmp_path: Path) -> None:
+    target = tmp_path / "snap.json"
+    out = run("snapshot", "--dsn", demo_dsn, "-o", str(target))
+    assert out.returncode == 0, out.stderr
+    assert Snapshot.load(str(target)) == demo_snapshot
+    table = run("snapshot", "--dsn", demo_dsn, "--schema", "public")
+    assert "ticket_activities" in table.stdout and "monitoring_events" in table.stdout
+
+
+def test_bad_schema_is_one_line_exit_2(demo_dsn: str) -> None:
+    out = run("snapshot", "--dsn", demo_dsn, "--schema", "publik")
+    assert out.returncode == 2
+    assert out.stderr.strip().count("\n") == 0
+    assert "did you mean public" in out.stderr
+
+
+def test_demo_up_twice_one_server_then_tour_and_down(pg_flavor: str) -> None:
+    home = server_directory("cli-home")
+    env = {"PGPROBE_HOME": str(home)}
+    try:
+        first = run("demo", "up", "--flavor", pg_flavor, env=env)
+        second = run("demo", "up", "--flavor", pg_flavor, env=env)
+        assert first.returncode == 0 and first.stdout == second.stdout
+        assert first.stdout.startswith("postgresql://postgres@/pgprobe_demo?host=")
+        tour = run("demo", "tour", "--flavor", pg_flavor, env=env)
+        assert tour.returncode == 0, tour.stderr
+        assert "did you mean title?" in tour.stdout
+        assert "users!tickets_assignee_fkey or users!tickets_created_by_fkey" in tour.stdout
+        assert "public.monitoring_events: enabled, NO POLICY" in tour.stdout
+    finally:
+        down = run("demo", "down", "--flavor", pg_flavor, env=env)
+        shutil.rmtree(home, ignore_errors=True)
+    assert "stopped" in down.stdout
