@@ -44,6 +44,7 @@ _LAZY = {
     "expect": ("pgprobe.diff", "expect"),
     "erd": ("pgprobe.graph", "erd"),
     "postgrest": ("pgprobe.postgrest", None),
+    "endpoint": ("pgprobe.endpoint", None),
     "relationships": ("pgprobe.relationships", None),
     "types": ("pgprobe.types", None),
     "lint": ("pgprobe.lint", "lint"),

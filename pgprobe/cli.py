@@ -23,6 +23,7 @@ _PLUGINS = (
     "pgprobe.types._cli",
     "pgprobe.graph._cli",
     "pgprobe.postgrest._cli",
+    "pgprobe.endpoint._cli",
     "pgprobe.lint._cli",
     "pgprobe.migrations._cli",
     "pgprobe.relationships._cli",

@@ -43,7 +43,7 @@ def test_public_surface() -> None:
         "CatalogError", "ConnectError", "DependencyError", "InputError", "NotFoundError",
         "PgprobeError", "Probe", "ProbeQueryError", "ServerError", "Snapshot", "connect",
         "snapshot", "load_ipython_extension", "demo", "embedded", "diff", "DiffReport",
-        "expect", "erd", "postgrest", "relationships", "types", "lint", "migrations",
+        "expect", "erd", "postgrest", "endpoint", "relationships", "types", "lint", "migrations",
         "notebook",
     ])
 

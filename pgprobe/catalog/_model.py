@@ -385,6 +385,19 @@ class Function:
 
 
 @dataclass(frozen=True)
+class Cast:
+    """A user-defined cast; PostgREST uses implicit ones on domains as data representations."""
+
+    source: str
+    target: str
+    function: str
+    context: Literal["implicit", "assignment", "explicit"] = "explicit"
+    method: Literal["function", "inout", "binary"] = "function"
+    source_is_domain: bool = False
+    target_is_domain: bool = False
+
+
+@dataclass(frozen=True)
 class Publication:
     name: str
     all_tables: bool = False
@@ -454,6 +467,7 @@ class Snapshot:
     publications: tuple[Publication, ...] = ()
     extensions: tuple[Extension, ...] = ()
     roles: tuple[Role, ...] = ()
+    casts: tuple[Cast, ...] = ()
     migrations: tuple[Migration, ...] | None = None
     """``None`` when the database has no migration history table."""
     options: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
@@ -551,7 +565,7 @@ class Snapshot:
 
 
 MODEL_CLASSES: tuple[type, ...] = (
-    Column, Constraint, Index, Trigger, Policy, Grant, ViewColumnSource, Relation, EnumType,
+    Cast, Column, Constraint, Index, Trigger, Policy, Grant, ViewColumnSource, Relation, EnumType,
     Domain, CompositeAttribute, CompositeType, FunctionArg, Function, Publication, Extension,
     Schema, Role, Migration, Snapshot,
 )

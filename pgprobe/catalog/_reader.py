@@ -22,6 +22,7 @@ from psycopg.rows import dict_row, tuple_row
 
 from .._errors import CatalogError
 from ._model import (
+    Cast,
     Column,
     CompositeAttribute,
     CompositeType,
@@ -72,7 +73,7 @@ _IDENTITY = {"a": "always", "d": "by_default"}
 
 _QUERIES = ("server", "schemas", "relations", "columns", "constraints", "indexes", "triggers",
             "policies", "grants", "types", "functions", "publications", "extensions", "roles",
-            "view_sources")
+            "view_sources", "casts")
 
 
 @cache
@@ -118,7 +119,7 @@ def _model_objects(cur_names: Sequence[str], rows: Sequence[Sequence[Any]], cls:
 _GROUPS = (
     ("server", "schemas", "columns", "relations", "policies", "types", "publications",
      "extensions", "roles"),
-    ("grants", "constraints", "indexes", "triggers", "functions", "view_sources"),
+    ("grants", "constraints", "indexes", "triggers", "functions", "view_sources", "casts"),
 )
 
 
@@ -399,6 +400,8 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
         roles=tuple(sorted((Role(r["name"], r["superuser"], r["can_login"], r["bypass_rls"],
                                  r["inherit"], tuple(r["member_of"])) for r in rows["roles"]),
                            key=lambda r: r.name)),
+        casts=tuple(sorted((Cast(**c) for c in rows.get("casts", ())),
+                           key=lambda c: (c.source, c.target))),
         migrations=migrations,
         options=options,
     )

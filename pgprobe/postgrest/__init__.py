@@ -61,29 +61,12 @@ def _connection(conn_or_dsn: Any) -> tuple[psycopg.Connection[Any], bool]:
 def from_builder(builder: Any) -> tuple[str, str, dict[str, str], Any]:
     """``(method, path, headers, body)`` of a supabase-py / postgrest-py query builder.
 
-    The builder is only read (``builder.request``: ``http_method``, ``path``, ``params``,
-    ``headers``, ``json``); nothing is sent. Credentials (``apikey``, ``Authorization``) are
-    dropped: pass ``role``/``claims`` instead.
+    The builder is only read; nothing is sent. Credentials (``apikey``, ``Authorization``)
+    are dropped: pass ``role``/``claims`` instead. See :func:`pgprobe.endpoint.from_query_builder`.
     """
-    req = getattr(builder, "request", builder)
-    try:
-        method = str(req.http_method).upper()
-        url_path = getattr(req.path, "path", None) or str(req.path)
-        params = str(req.params)
-        raw_headers = dict(req.headers)
-    except AttributeError:
-        raise InputError(f"not a PostgREST request or query builder: {type(builder).__name__}",
-                         hint="pass method and path, or a postgrest-py builder") from None
-    segs = [s for s in url_path.split("?")[0].split("/") if s]
-    if len(segs) >= 2 and segs[-2] == "rpc":
-        path = f"/rpc/{segs[-1]}"
-    else:
-        path = f"/{segs[-1]}" if segs else "/"
-    if params:
-        path += f"?{params}"
-    drop = {"apikey", "authorization", "x-client-info"}
-    headers = {k: v for k, v in raw_headers.items() if k.lower() not in drop}
-    return method, path, headers, getattr(req, "json", None)
+    from pgprobe.endpoint import from_query_builder
+
+    return from_query_builder(builder)
 
 
 def _resolve(method: Any, path: str | None, headers: dict[str, str] | None, body: Any
@@ -117,11 +100,14 @@ def request(conn_or_dsn: Any, method: Any, path: str | None = None, *,
         raise InputError("the connection is read-only, so nothing can be committed",
                          hint="use pgprobe.connect(write=True) or a DSN")
     try:
+        # A snapshot taken here is reused for later requests on the same DSN (PostgREST's own
+        # schema cache); one passed in by the caller is used for this request only.
         if snapshot is None and isinstance(conn_or_dsn, str):
             snapshot = _DSN_SNAPSHOTS.get(conn_or_dsn)
-        snap = snapshot_for(conn, snapshot)
-        if isinstance(conn_or_dsn, str):
+            snap = snapshot_for(conn, snapshot)
             _DSN_SNAPSHOTS[conn_or_dsn] = snap
+        else:
+            snap = snapshot_for(conn, snapshot)
         sc = schema_cache(snap, cfg.schemas)
         load_representations(sc, conn)
         res = run(conn, sc, cfg, method, path, headers, body, role, claims,
@@ -157,6 +143,7 @@ def explain(snapshot_or_conn: Any, method: Any, path: str | None = None, *,
         if isinstance(snapshot_or_conn, str):
             _DSN_SNAPSHOTS[snapshot_or_conn] = snap
     sc = schema_cache(snap, cfg.schemas)
+    load_representations(sc, None)
     res = run(None, sc, cfg, method, path, headers, body, role,  # type: ignore[arg-type]
               claims, execute=False)
     _add_plain(res, sc)
@@ -168,10 +155,10 @@ def __getattr__(name: str) -> Any:
         from . import _why
 
         return getattr(_why, name)
-    if name in ("staleness", "Staleness"):
-        from . import _staleness
+    if name in ("staleness", "StalenessReport"):
+        from pgprobe import endpoint
 
-        return getattr(_staleness, name)
+        return getattr(endpoint, name)
     raise AttributeError(name)
 
 

@@ -70,29 +70,7 @@ def _cmd(args: argparse.Namespace) -> int:
     return 0 if res.status < 400 else 1
 
 
-def _cmd_stale(args: argparse.Namespace) -> int:
-    from pgprobe.catalog import Snapshot, snapshot
-
-    from . import staleness
-
-    snap = Snapshot.load(args.snapshot) if args.snapshot else snapshot(args.dsn)
-    report = staleness(snap, args.openapi, schemas=args.schemas.split(","),
-                       headers=_headers(args.header))
-    print(report)
-    return 1 if report.stale else 0
-
-
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("postgrest-staleness",
-                       help="what a PostgREST schema cache (its OpenAPI) does not know yet")
-    p.add_argument("openapi", help="the API root URL (GET /) or a saved OpenAPI JSON file")
-    p.add_argument("--dsn", help="the database the API serves")
-    p.add_argument("--snapshot", help="or a saved snapshot of it")
-    p.add_argument("--schemas", default="public", help="db-schemas (the first is compared)")
-    p.add_argument("-H", "--header", action="append",
-                   help="header for the URL, e.g. 'apikey: ...'")
-    p.set_defaults(func=_cmd_stale)
-
     p = sub.add_parser("postgrest", help="a PostgREST request next to the SQL it runs")
     p.add_argument("method", help="GET, HEAD, POST, PATCH, PUT or DELETE")
     p.add_argument("path", help="path and query string, e.g. '/tickets?select=*&id=eq.1'")

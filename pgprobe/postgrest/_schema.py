@@ -240,10 +240,19 @@ WHERE c.castcontext = 'i' AND c.castmethod = 'f'
 def load_representations(sc: SchemaCache, conn: Any) -> None:
     """Data representations (implicit casts on domains, PostgREST's ``dataRepresentations``).
 
-    The snapshot does not hold ``pg_cast``, so they are read once per schema cache from the
-    connection; offline (``explain`` on a Snapshot) there are none.
+    Read from the snapshot's casts; a snapshot saved before casts were recorded has none, and
+    then they are read once per schema cache from the connection, when there is one.
     """
-    if sc.representations_loaded or conn is None:
+    if sc.representations_loaded:
+        return
+    casts = sc.snapshot.casts
+    if casts or conn is None:
+        sc.representations = {
+            (c.source, c.target): c.function for c in casts
+            if c.context == "implicit" and c.method == "function"
+            and ((c.source_is_domain and c.target in ("json", "text"))
+                 or (c.target_is_domain and c.source in ("json", "text")))}
+        sc.representations_loaded = True
         return
     with conn.cursor() as cur:
         cur.execute(_REPRESENTATIONS_SQL)

@@ -130,3 +130,17 @@ def test_partition_copies_of_foreign_keys_are_marked(scratch_dsn: str) -> None:
     snap = snapshot(scratch_dsn)
     assert [fk.inherited for fk in snap.table("public.child").foreign_keys] == [False]
     assert [fk.inherited for fk in snap.table("public.child_2025").foreign_keys] == [True]
+
+
+def test_casts_on_domains_are_recorded(scratch_dsn: str) -> None:
+    with psycopg.connect(scratch_dsn, autocommit=True) as conn:
+        conn.execute("""
+            create domain public.color as text;
+            create function public.color_to_json(public.color) returns json
+              language sql immutable as $$ select to_json(upper($1::text)) $$;
+            create cast (public.color as json) with function public.color_to_json(public.color)
+              as implicit;
+        """)
+    snap = snapshot(scratch_dsn)
+    assert [(c.source, c.target, c.function, c.context, c.source_is_domain)
+            for c in snap.casts] == [("public.color", "json", "public.color_to_json", "implicit", True)]

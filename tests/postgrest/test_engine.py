@@ -141,19 +141,18 @@ def test_why_counts_rows_per_role(demo_dsn: str, demo_snap: Any) -> None:
     assert w.rls_enabled is not None
 
 
-def test_query_builder_in_place_of_method_and_path(pgrst_snapshot: Any) -> None:
-    """The attributes postgrest-py's builders carry (``builder.request``), read only."""
-    from types import SimpleNamespace
-
+def test_explain_accepts_a_supabase_py_builder(pgrst_snapshot: Any) -> None:
+    """A real postgrest-py (supabase-py) builder in place of method and path."""
+    postgrest = pytest.importorskip("postgrest")
     from pgprobe.postgrest import from_builder
 
-    req = SimpleNamespace(http_method="GET", path=SimpleNamespace(path="/rest/v1/projects"),
-                          params="select=id%2Cclients%28name%29&id=eq.1",
-                          headers={"apikey": "secret", "Accept-Profile": "test"}, json=None)
-    builder = SimpleNamespace(request=req)
+    client = postgrest.SyncPostgrestClient("http://127.0.0.1:9/rest/v1",
+                                           headers={"apikey": "secret"}, schema="test")
+    builder = client.from_("projects").select("id,clients(name)").eq("id", 1)
     method, path, headers, body = from_builder(builder)
-    assert (method, path) == ("GET", "/projects?select=id%2Cclients%28name%29&id=eq.1")
-    assert headers == {"Accept-Profile": "test"}
+    assert (method, body) == ("GET", None)
+    assert path == "/projects?select=id,clients(name)&id=eq.1"
+    assert "apikey" not in {k.lower() for k in headers}
     r = explain(pgrst_snapshot, builder, config=BASE)
     assert r.error is None and r.sql.params == ["1"]
 

@@ -1,0 +1,243 @@
+"""A local PostgREST stand-in: a small threaded HTTP server on loopback.
+
+``GET /`` answers the OpenAPI description of its *schema cache* (a Snapshot); every other
+request goes through :func:`pgprobe.postgrest.request` on a real database, planned with that
+same cached snapshot. ``NOTIFY pgrst, 'reload schema'`` on the database re-reads the cache, as
+PostgREST does. Serving an older snapshot while the database has moved on is exactly a stale
+schema cache, which makes it a faithful target for :func:`staleness` and
+:func:`compare_with_endpoint` when no PostgREST binary is around.
+
+>>> srv = serve(Snapshot())          # an empty schema cache, no database
+>>> from pgprobe.endpoint import fetch
+>>> fetch(srv.url + "/").json()["swagger"]
+'2.0'
+>>> srv.stop()
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from pgprobe._errors import InputError
+from pgprobe.catalog._model import Snapshot
+
+from ._openapi import openapi_from_snapshot
+
+__all__ = ["StandIn", "serve"]
+
+_HOP_HEADERS = {"content-length", "connection", "transfer-encoding", "keep-alive"}
+
+
+def _claims_from(headers: dict[str, str]) -> dict[str, Any] | None:
+    """The (unverified) payload of ``Authorization: Bearer <jwt>``: a test stand-in only."""
+    auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+    if not auth.lower().startswith("bearer "):
+        return None
+    parts = auth[7:].strip().split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
+        claims = json.loads(raw)
+    except ValueError:
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+class StandIn:
+    """A running stand-in: ``.url``, ``.snapshot`` (the schema cache), ``.reload()``,
+    ``.wait_reload(n)``, ``.stop()``; also a context manager."""
+
+    def __init__(self, snapshot: Snapshot | None, dsn: str | None, host: str, port: int,
+                 config: dict[str, Any] | None, listen: bool) -> None:
+        if snapshot is None and dsn is None:
+            raise InputError("serve() needs a Snapshot or a DSN")
+        self.dsn = dsn
+        self.config = dict(config or {})
+        self.schemas = [s.strip() for s in str(self.config.get("db-schemas", "public"))
+                        .split(",") if s.strip()]
+        self.reloads = 0
+        self._cond = threading.Condition()
+        self._stopping = threading.Event()
+        self.snapshot: Snapshot = snapshot if snapshot is not None else self._read()
+        self._httpd = ThreadingHTTPServer((host, port), self._handler())
+        self._httpd.daemon_threads = True
+        self.host, self.port = str(self._httpd.server_address[0]), \
+            int(self._httpd.server_address[1])
+        self.url = f"http://{self.host}:{self.port}"
+        self._threads = [threading.Thread(target=self._httpd.serve_forever,
+                                          name="pgprobe-standin", daemon=True)]
+        if listen and dsn is not None:
+            self._listen_ready = threading.Event()
+            self._threads.append(threading.Thread(target=self._listen,
+                                                  name="pgprobe-standin-listen", daemon=True))
+        for t in self._threads:
+            t.start()
+        if listen and dsn is not None:
+            self._listen_ready.wait(10)
+
+    # -- schema cache --------------------------------------------------------------------
+    def _read(self) -> Snapshot:
+        import pgprobe
+
+        assert self.dsn is not None
+        return pgprobe.snapshot(self.dsn)
+
+    def reload(self) -> None:
+        """Re-read the schema cache from the database (what ``NOTIFY pgrst`` triggers)."""
+        if self.dsn is None:
+            return
+        snap = self._read()
+        with self._cond:
+            self.snapshot = snap
+            self.reloads += 1
+            self._cond.notify_all()
+
+    def wait_reload(self, count: int = 1, timeout: float = 10.0) -> bool:
+        """Wait until the cache has been reloaded ``count`` times in total."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self.reloads >= count, timeout)
+
+    def _listen(self) -> None:
+        import psycopg
+
+        assert self.dsn is not None
+        try:
+            conn = psycopg.connect(self.dsn, autocommit=True)
+        except psycopg.Error:
+            self._listen_ready.set()
+            return
+        try:
+            conn.execute("LISTEN pgrst")
+            self._listen_ready.set()
+            while not self._stopping.is_set():
+                for note in conn.notifies(timeout=0.2):
+                    if note.payload in ("", "reload schema"):
+                        self.reload()
+        except psycopg.Error:
+            pass
+        finally:
+            self._listen_ready.set()
+            conn.close()
+
+    # -- HTTP ----------------------------------------------------------------------------
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+                return
+
+            def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
+                self.send_response(status)
+                for k, v in headers.items():
+                    if k.lower() not in _HOP_HEADERS:
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+            def _handle(self) -> None:
+                headers = {k: v for k, v in self.headers.items()}
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode("utf-8", "replace") if length else None
+                path = self.path
+                claims = _claims_from(headers)
+                role = claims.get("role") if claims else None
+                role = role if isinstance(role, str) else None
+                if path.split("?")[0] in ("", "/") and self.command in ("GET", "HEAD"):
+                    schema = headers.get("Accept-Profile") or standin.schemas[0]
+                    if schema not in standin.schemas:
+                        err = {"code": "PGRST106", "details": None, "hint": None,
+                               "message": "The schema must be one of the following: "
+                                          + ", ".join(standin.schemas)}
+                        self._send(406, {"Content-Type": "application/json"},
+                                   json.dumps(err).encode())
+                        return
+                    # PostgREST's openapi-mode follow-privileges: the request's role
+                    doc = openapi_from_snapshot(standin.snapshot, [schema],
+                                                role=role or standin.config.get("db-anon-role"),
+                                                host=standin.host, port=standin.port)
+                    self._send(200, {"Content-Type": "application/openapi+json; charset=utf-8"},
+                               json.dumps(doc).encode())
+                    return
+                if standin.dsn is None:
+                    err = {"code": "PGRST001", "message": "no database behind this stand-in",
+                           "details": None, "hint": "serve(snapshot, dsn=...)"}
+                    self._send(503, {"Content-Type": "application/json"},
+                               json.dumps(err).encode())
+                    return
+                import psycopg
+
+                import pgprobe.postgrest as pgrst
+
+                # a connection (not the DSN) so the engine's per-DSN cache stays out of it:
+                # the schema cache is this stand-in's snapshot, nothing else
+                with psycopg.connect(standin.dsn, autocommit=True) as conn:
+                    res = pgrst.request(conn, self.command, path, headers=headers, body=body,
+                                        role=role,
+                                        claims=claims, config=standin.config,
+                                        snapshot=standin.snapshot, commit=True)
+                self._send(res.status, dict(res.headers), (res.body_text or "").encode())
+
+            def _safe(self) -> None:
+                try:
+                    self._handle()
+                except Exception as e:  # noqa: BLE001 - a server answers, never dies
+                    msg = " ".join(str(e).split()) or type(e).__name__
+                    err = {"code": "PGRSTX00", "message": msg, "details": None, "hint": None}
+                    with contextlib.suppress(OSError):
+                        self._send(500, {"Content-Type": "application/json"},
+                                   json.dumps(err).encode())
+
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = _safe
+
+        return Handler
+
+    def stop(self) -> None:
+        """Stop serving (and listening); idempotent."""
+        if self._stopping.is_set():
+            return
+        self._stopping.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        for t in self._threads:
+            t.join(5)
+
+    def __enter__(self) -> StandIn:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        n = sum(1 for _ in self.snapshot.relations)
+        return f"<StandIn {self.url} cache={n} relations reloads={self.reloads}>"
+
+
+def serve(snapshot_or_dsn: Snapshot | str, host: str = "127.0.0.1", port: int = 0, *,
+          dsn: str | None = None, config: dict[str, Any] | None = None,
+          listen: bool = True) -> StandIn:
+    """Start a stand-in on ``host:port`` (``port=0``: a free one; see ``.url``).
+
+    ``snapshot_or_dsn``: a Snapshot is the schema cache as it is (requests need ``dsn=``);
+    a DSN takes the cache from the database now. With a DSN, ``NOTIFY pgrst, 'reload schema'``
+    reloads the cache (``listen=False`` to turn that off). ``config`` takes PostgREST keys
+    (``db-schemas``, ``db-anon-role``, ...).
+    """
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise InputError(f"the stand-in serves loopback only, not {host!r}",
+                         hint="it has no authentication; use 127.0.0.1")
+    if isinstance(snapshot_or_dsn, Snapshot):
+        return StandIn(snapshot_or_dsn, dsn, host, port, config, listen)
+    if isinstance(snapshot_or_dsn, str):
+        return StandIn(None, dsn or snapshot_or_dsn, host, port, config, listen)
+    raise InputError(f"serve() takes a Snapshot or a DSN, got {type(snapshot_or_dsn).__name__}")
