@@ -47,7 +47,7 @@ _LAZY = {
     "endpoint": ("pgprobe.endpoint", None),
     "relationships": ("pgprobe.relationships", None),
     "types": ("pgprobe.types", None),
-    "lint": ("pgprobe.lint", "lint"),
+    "lint": ("pgprobe.lint", None),
     "migrations": ("pgprobe.migrations", None),
     "notebook": ("pgprobe.notebook", None),
 }

@@ -60,8 +60,16 @@ class PathStep:
 
     @property
     def embed(self) -> str:
-        """The PostgREST embed of ``target`` from ``source`` that picks this FK."""
-        return f"{self.target.split('.', 1)[1]}!{self.constraint}"
+        """The PostgREST embed of ``target`` from ``source`` that picks this FK.
+
+        A self-reference is embedded by its FK column (``parent_ticket_id`` for the parent,
+        ``tickets!parent_ticket_id`` for the children): the constraint name would match both.
+        """
+        name = self.target.split(".", 1)[1]
+        if self.source == self.target and len(self.source_columns) == 1:
+            fk_column = self.source_columns[0] if self.forward else self.target_columns[0]
+            return fk_column if self.forward else f"{name}!{fk_column}"
+        return f"{name}!{self.constraint}"
 
 
 @dataclass(frozen=True, order=True)

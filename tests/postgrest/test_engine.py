@@ -165,3 +165,16 @@ def test_why_spots_json_arrow_meant_as_embed(demo_snap: Any) -> None:
     assert any("not an embed" in n for n in w.notes), w.notes
     assert w.corrected_path == "/ticket_activities?select=*,ticket:tickets(*)"
     assert explain(demo_snap, "GET", w.corrected_path, config=DEMO).error is None
+
+
+def test_plain_sql_gives_sibling_embeds_their_own_alias(demo_dsn: str, demo_snap: Any) -> None:
+    """Two embeds of users (the postmortem's ambiguous pair, disambiguated) join twice."""
+    path = ("/tickets?select=title,creator:users!tickets_created_by_fkey(email),"
+            "assignee:users!tickets_assignee_fkey(email)&assignee.email=like.*ada*&order=id")
+    plain = explain(demo_snap, "GET", path, config=DEMO).plain_sql
+    assert plain.count('AS "users_1"') == 1 and 'AS "creator"' in plain
+    with psycopg.connect(demo_dsn) as conn:
+        rows = conn.execute(plain).fetchall()
+    # The embed's filter restricts the embed (null when no match), not the tickets.
+    assert len(rows) == 4
+    assert {r[1] for r in rows} == {"ada@example.com", None}

@@ -1,0 +1,76 @@
+"""``pgprobe lint PATH... [--format text|json|markdown] [--baseline snap.json | --dsn DSN]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ._engine import lint
+from ._rules_meta import RULES
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("lint", help="lint migration files (a directory is one ordered sequence)",
+                       description=__doc__)
+    add_arguments(p)
+    p.set_defaults(func=run)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", metavar="PATH", help="migration .sql files or directories")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    base = p.add_mutually_exclusive_group()
+    base.add_argument("--baseline", metavar="SNAPSHOT_JSON",
+                      help="the database before these migrations, as a saved Snapshot")
+    base.add_argument("--dsn", help="read the baseline from this database (read only)")
+    p.add_argument("--exposed-schema", action="append", dest="exposed",
+                   help="schema served by the API (repeatable; default: public)")
+    p.add_argument("--rule", action="append", dest="rules", help="only this rule (repeatable)")
+    p.add_argument("--list-rules", action="store_true", help="print the rules and exit")
+
+
+def run(args: argparse.Namespace) -> int:
+    from .._errors import InputError
+
+    if args.list_rules:
+        for r in RULES.values():
+            print(f"{r.id:28} {r.severity:8} {r.summary}")
+        return 0
+    if not args.paths:
+        raise InputError("no migration files given", hint="pgprobe lint supabase/migrations")
+    if args.rules:
+        unknown = [r for r in args.rules if r not in RULES]
+        if unknown:
+            raise InputError(f"unknown rule {unknown[0]}", hint="see pgprobe lint --list-rules")
+    baseline = None
+    if args.baseline or args.dsn:
+        from ._engine import load_baseline
+
+        baseline = load_baseline(args.baseline or args.dsn)
+    report = lint(args.paths, baseline=baseline,
+                  exposed_schemas=tuple(args.exposed or ("public",)), rules=args.rules)
+    if args.format == "json":
+        out = report.to_json()
+    elif args.format == "markdown":
+        out = report.to_markdown()
+    else:
+        out = report.to_text()
+    sys.stdout.write(out + "\n")
+    return report.exit_code
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Stand-alone entry (``python -m pgprobe.lint``), same options as ``pgprobe lint``."""
+    from .._errors import PgprobeError
+    from . import _engine
+
+    p = argparse.ArgumentParser(prog="pgprobe lint", description=__doc__)
+    add_arguments(p)
+    args = p.parse_args(argv)
+    _engine.RELEASE_TREES = False  # this process ends right after: skip freeing the trees
+    try:
+        return run(args)
+    except PgprobeError as exc:
+        print(f"pgprobe lint: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,230 @@
+"""What a lint rule sees (``Context``), the rule base class (pglast ``visitors`` style), and
+the helpers rules share: walking parser JSON, which object a CREATE makes, does it exist.
+
+A rule names the statement kinds it visits (``visits``: pglast node names such as
+``"IndexStmt"``, or ``"PLpgSQL"`` for compiled PL/pgSQL bodies), checks the statement
+against the shared :class:`~pgprobe.lint._state.SchemaState` (what exists *before* the
+statement runs) and reports findings through the :class:`Context`.  Rules that judge the
+whole sequence implement ``end``; rules about file names implement ``files``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ._finding import Finding
+from ._rules_meta import RULES, Severity
+from ._source import UNSET, SourceFile, Statement
+from ._state import Origin, SchemaState, qualify
+
+if TYPE_CHECKING:
+    from ._plpgsql import PlpgsqlBody
+
+
+class Context:
+    """What a rule sees: the state, the current file, and ``report``."""
+
+    def __init__(self, state: SchemaState, files: list[SourceFile],
+                 exposed_schemas: tuple[str, ...]) -> None:
+        self.state = state
+        self.files = files
+        self.exposed_schemas = exposed_schemas
+        self.findings: list[tuple[int, int, Finding]] = []
+        self.file_index = 0
+        self.file: SourceFile | None = None
+        self._index_of = {f.path: i for i, f in enumerate(files)}
+        self._future: dict[str, tuple[SourceFile, int]] | None = None
+
+    @property
+    def future(self) -> dict[str, tuple[SourceFile, int]]:
+        """First creation of each ``kind:name`` in the sequence, in files that parse (built
+        on first use: only findings ask "is it created later?")."""
+        if self._future is None:
+            self._future = {}
+            for f in self.files:
+                if f.problems:
+                    continue
+                for st in f.statements():
+                    if st.kind in _CREATES:
+                        hit = created_object(self.state, st)
+                        if hit is not None:
+                            self._future.setdefault(f"{hit[0]}:{hit[1]}", (f, st.pos))
+                            if hit[0] == "function":  # also by name, for "is f created later?"
+                                self._future.setdefault(
+                                    f"function:{hit[1].partition('(')[0]}", (f, st.pos))
+        return self._future
+
+    def origin(self, st: Statement) -> Origin:
+        assert self.file is not None
+        return Origin(self.file.path, self.file_index, st)
+
+    def report(self, rule: str, file: SourceFile, pos: int, message: str,
+               hint: str | None = None, severity: Severity | None = None) -> None:
+        meta = RULES[rule]
+        line, col = file.line_col(pos)
+        f = Finding(rule, severity or meta.severity, file.path, line, col, message,
+                    hint or meta.hint)
+        self.findings.append((self._index_of.get(file.path, -1), pos, f))
+
+    def here(self, rule: str, st: Statement, location: int | None, message: str,
+             hint: str | None = None, severity: Severity | None = None) -> None:
+        self.report(rule, st.file, st.node_pos(location), message, hint, severity)
+
+    def existed_before_file(self, origin: Origin | None) -> bool:
+        return origin is not None and (origin.is_baseline or origin.file_index < self.file_index)
+
+    def where(self, origin: Origin) -> str:
+        if origin.is_baseline:
+            return "the baseline"
+        f = self.files[origin.file_index]
+        line, col = f.line_col(origin.pos)
+        return f"{f.name}:{line}"
+
+    def later(self, key: str) -> str:
+        hit = self.future.get(key)
+        if hit is None:
+            return ""
+        f, pos = hit
+        line, _ = f.line_col(pos)
+        return f"; it is created later, at {f.name}:{line}"
+
+
+class Rule:
+    id: ClassVar[str] = ""
+    visits: ClassVar[tuple[str, ...]] = ()
+
+    def visit(self, ctx: Context, st: Statement) -> None:  # pragma: no cover - interface
+        pass
+
+    def visit_plpgsql(self, ctx: Context, body: PlpgsqlBody) -> None:  # pragma: no cover
+        pass
+
+    def files(self, ctx: Context, files: list[SourceFile]) -> None:  # pragma: no cover
+        pass
+
+    def end(self, ctx: Context) -> None:  # pragma: no cover - interface
+        pass
+
+
+def iter_nodes(node: Any, kind: str) -> Iterator[dict[str, Any]]:
+    """Every ``{kind: {...}}`` inside a parser JSON tree (depth first)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, dict):
+            for k, v in n.items():
+                if k == kind and isinstance(v, dict):
+                    yield v
+                stack.append(v)
+        elif isinstance(n, list):
+            stack.extend(reversed(n))
+
+
+def iter_kinds(node: Any, kinds: tuple[str, ...]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every ``{kind: {...}}`` of any of ``kinds`` inside a parser JSON tree, one pass."""
+    stack = [node]
+    pop, push = stack.pop, stack.append
+    while stack:
+        n = pop()
+        if type(n) is dict:
+            for k, v in n.items():
+                if k in kinds:
+                    yield k, v
+                if type(v) is dict or type(v) is list:
+                    push(v)
+        elif type(n) is list:
+            stack.extend(n)
+
+
+def _col_constraints(cd: dict[str, Any]) -> set[str]:
+    return {c["Constraint"]["contype"] for c in cd.get("constraints", ()) if "Constraint" in c}
+
+
+def created_object(state: SchemaState, st: Statement) -> tuple[str, str, bool, int | None] | None:
+    """``(kind, name, guarded_by_syntax, location)`` of the object a CREATE makes."""
+    if st.created is not UNSET:
+        return st.created  # type: ignore[no-any-return]
+    st.created = hit = _created_object(state, st)
+    return hit
+
+
+def _created_object(state: SchemaState, st: Statement) -> tuple[str, str, bool, int | None] | None:
+    n, k, sp = st.node, st.kind, state.search_path
+    if k == "CreateStmt":
+        return "table", state.rel(n["relation"]), bool(n.get("if_not_exists")), \
+            n["relation"].get("location")
+    if k in ("CreateEnumStmt", "CreateRangeStmt"):
+        return "type", qualify(n.get("typeName", []), sp), False, None
+    if k == "CreateDomainStmt":
+        return "type", qualify(n.get("domainname", []), sp), False, None
+    if k == "CompositeTypeStmt":
+        return "type", state.rel(n["typevar"]), False, n["typevar"].get("location")
+    if k == "IndexStmt" and n.get("idxname"):
+        schema = n["relation"].get("schemaname") or sp
+        return "index", f"{schema}.{n['idxname']}", bool(n.get("if_not_exists")), None
+    if k == "CreatePolicyStmt":
+        return "policy", f"{state.rel(n['table'])}.{n['policy_name']}", False, None
+    if k == "CreateFunctionStmt":
+        return "function", state.signature(n), bool(n.get("replace")), None
+    if k == "ViewStmt":
+        return "view", state.rel(n["view"]), bool(n.get("replace")), n["view"].get("location")
+    if k == "CreateSchemaStmt" and n.get("schemaname"):
+        return "schema", n["schemaname"], bool(n.get("if_not_exists")), None
+    if k == "CreateExtensionStmt":
+        return "extension", n.get("extname", ""), bool(n.get("if_not_exists")), None
+    return None
+
+
+def exists_now(state: SchemaState, kind: str, name: str) -> Origin | None:
+    if kind == "function":
+        hit = state.signatures.get(name)
+        if hit is None and state.has_baseline:  # baseline overloads are known by arity
+            fname, _, args = name.partition("(")
+            n_in = len([a for a in args.rstrip(")").split(", ") if a])
+            hit = state.signatures.get(f"{fname}/{n_in}")
+        return hit
+    if kind in ("table", "view"):
+        t = state.tables.get(name)
+        return t.origin if t else None
+    if kind == "type":
+        return state.types.get(name)
+    if kind == "index":
+        idx = state.indexes.get(name)
+        return idx[1] if idx else None
+    if kind == "schema":
+        return state.schemas.get(name)
+    if kind == "extension":
+        return state.extensions.get(name)
+    if kind == "policy":
+        table, _, pol = name.rpartition(".")
+        t = state.tables.get(table)
+        return t.policies.get(pol) if t else None
+    return None
+
+
+_CREATES = ("CreateStmt", "CreateEnumStmt", "CreateRangeStmt", "CreateDomainStmt",
+            "CompositeTypeStmt", "IndexStmt", "CreatePolicyStmt", "CreateFunctionStmt",
+            "ViewStmt", "CreateSchemaStmt", "CreateExtensionStmt")
+
+
+def _display(kind: str, name: str) -> str:
+    if kind == "policy":
+        table, _, pol = name.rpartition(".")
+        return f"{quote_ident(pol)} on {table}"
+    return name
+
+
+_PLAIN_IDENT = re.compile(r"[a-z_][a-z0-9_$]*")
+
+
+def quote_ident(name: str) -> str:
+    """``name`` as it would be written in SQL (double-quoted unless plain).
+
+    >>> quote_ident("own_rows"), quote_ident("Users can view")
+    ('own_rows', '"Users can view"')
+    """
+    if _PLAIN_IDENT.fullmatch(name):
+        return name
+    return '"' + name.replace('"', '""') + '"'

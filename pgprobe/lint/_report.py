@@ -1,0 +1,112 @@
+"""A lint result: findings in sequence order, rendered as text, markdown, JSON, HTML or a
+DataFrame, with the exit code CI uses (1 when any finding is an error).
+
+>>> from ._finding import Finding
+>>> r = LintReport([Finding("rls-missing", "error", "a.sql", 1, 1, "no RLS", "enable it")], ["a.sql"])
+>>> r.exit_code, len(r.errors)
+(1, 1)
+>>> print(r.to_text())
+a.sql:1:1: error [rls-missing] no RLS
+    hint: enable it
+1 file, 1 finding: 1 error, 0 warnings, 0 info
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from ._finding import Finding
+
+COLUMNS = ["rule", "severity", "file", "line", "column", "message", "hint"]
+
+
+class LintReport:
+    def __init__(self, findings: list[Finding], files: list[str]) -> None:
+        self.findings = findings
+        self.files = files
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    def __getitem__(self, i: int) -> Finding:
+        return self.findings[i]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+    def by_rule(self, rule: str) -> list[Finding]:
+        return [f for f in self.findings if f.rule == rule]
+
+    def counts(self) -> Counter[str]:
+        return Counter(f.severity for f in self.findings)
+
+    def summary(self) -> str:
+        c = self.counts()
+        nf = len(self.files)
+        n = len(self.findings)
+        return (f"{nf} file{'s' if nf != 1 else ''}, {n} finding{'s' if n != 1 else ''}: "
+                f"{c['error']} error{'s' if c['error'] != 1 else ''}, "
+                f"{c['warning']} warning{'s' if c['warning'] != 1 else ''}, {c['info']} info")
+
+    # -- renderings ----------------------------------------------------------------------
+    def to_records(self) -> list[dict[str, Any]]:
+        return [f.to_dict() for f in self.findings]
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_records(), indent=indent)
+
+    def to_text(self) -> str:
+        lines = []
+        for f in self.findings:
+            lines.append(f"{f.where}: {f.severity} [{f.rule}] {f.message}")
+            lines.append(f"    hint: {f.hint}")
+        lines.append(self.summary())
+        return "\n".join(lines)
+
+    def to_markdown(self) -> str:
+        def cell(s: object) -> str:
+            return str(s).replace("|", "\\|").replace("\n", " ")
+
+        out = ["| where | severity | rule | message | hint |", "|---|---|---|---|---|"]
+        for f in self.findings:
+            out.append(f"| `{cell(f.where)}` | {f.severity} | `{f.rule}` | {cell(f.message)} "
+                       f"| {cell(f.hint)} |")
+        out.append("")
+        out.append(self.summary())
+        return "\n".join(out)
+
+    def to_frame(self) -> Any:
+        """The findings as a pandas DataFrame (one row each, the JSON columns)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.to_records(), columns=COLUMNS)
+
+    frame = to_frame
+
+    def _repr_html_(self) -> str:
+        colors = {"error": "#b00020", "warning": "#a15c00", "info": "#33658a"}
+        rows = "".join(
+            f"<tr><td><code>{html.escape(f.where)}</code></td>"
+            f"<td style='color:{colors[f.severity]}'>{f.severity}</td>"
+            f"<td><code>{html.escape(f.rule)}</code></td><td>{html.escape(f.message)}</td>"
+            f"<td>{html.escape(f.hint)}</td></tr>"
+            for f in self.findings
+        )
+        return (f"<div><p>{html.escape(self.summary())}</p><table><thead><tr><th>where</th>"
+                "<th>severity</th><th>rule</th><th>message</th><th>hint</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table></div>")
+
+    def __repr__(self) -> str:
+        return f"<LintReport {self.summary()}>"

@@ -1,0 +1,484 @@
+"""What exists at each step of a migration sequence: the one state object all rules read.
+
+It starts from a baseline (a :class:`~pgprobe.catalog.Snapshot`, or an empty Supabase
+project: the platform schemas ``auth``, ``storage``, ``extensions``, ... are assumed to hold
+whatever migrations use from them) and is advanced by :meth:`SchemaState.apply` after the
+rules have looked at each statement.  Every object remembers where it came from
+(``BASELINE`` or the file and position that created it).
+
+>>> st = SchemaState()
+>>> st.has_table("public.tickets")
+False
+>>> st.has_table("auth.users")
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..catalog._model import Snapshot
+    from ._source import Statement
+
+#: Schemas a Supabase project provides; objects there are not created by the migrations.
+PLATFORM_SCHEMAS = frozenset({
+    "auth", "storage", "realtime", "extensions", "graphql", "graphql_public", "vault", "net",
+    "cron", "pgsodium", "pgsodium_masks", "supabase_functions", "supabase_migrations",
+    "pg_catalog", "information_schema", "pgbouncer", "pgmq", "_realtime", "_analytics",
+})
+
+BASELINE = "<baseline>"
+
+
+class Origin:
+    """Where an object came from: ``BASELINE`` or a file (index in the sequence) and the
+    statement (its position is computed only when a finding needs it)."""
+
+    __slots__ = ("file", "file_index", "stmt")
+
+    def __init__(self, file: str, file_index: int = -1, stmt: Statement | None = None) -> None:
+        self.file = file
+        self.file_index = file_index
+        self.stmt = stmt
+
+    @property
+    def pos(self) -> int:
+        return self.stmt.pos if self.stmt is not None else 0
+
+    @property
+    def guarded(self) -> bool:
+        return self.stmt.guarded if self.stmt is not None else False
+
+    @property
+    def is_baseline(self) -> bool:
+        return self.file == BASELINE
+
+    def __repr__(self) -> str:
+        return f"Origin({self.file!r}, {self.file_index})"
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Origin:
+        return self  # never changed once made; copying it would copy its file
+
+
+BASE = Origin(BASELINE)
+
+
+@dataclass
+class Table:
+    name: str
+    origin: Origin
+    kind: str = "table"
+    columns: dict[str, str] = field(default_factory=dict)
+    """column name -> qualified type name (``public.mood``, ``pg_catalog.int4``)."""
+    constraints: set[str] = field(default_factory=set)
+    policies: dict[str, Origin] = field(default_factory=dict)
+    rls: bool = False
+    rls_origin: Origin | None = None
+
+
+def qualify(names: list[Any], default: str) -> str:
+    """``[{"String": {"sval": "a"}}, ...]`` -> ``"schema.name"``."""
+    parts = [n["String"]["sval"] for n in names if "String" in n]
+    if len(parts) == 1:
+        return f"{default}.{parts[0]}"
+    return ".".join(parts[-2:])
+
+
+def type_name(tn: dict[str, Any], default: str) -> str:
+    """Qualified name of a ``TypeName`` node (builtins as ``pg_catalog.x``)."""
+    names = tn.get("names", ())
+    if len(names) == 2:
+        return f"{names[0]['String']['sval']}.{names[1]['String']['sval']}"
+    parts = [n["String"]["sval"] for n in names if "String" in n]
+    if len(parts) == 1:
+        return f"{default}.{parts[0]}" if parts[0] not in BUILTIN_TYPES else f"pg_catalog.{parts[0]}"
+    return ".".join(parts[-2:])
+
+
+_QTYPE = "\x00pgprobe_type"
+
+
+def column_type(cd: dict[str, Any], default: str) -> str | None:
+    """Qualified type of a ``ColumnDef`` (cached in the node: rules and state both ask)."""
+    hit = cd.get(_QTYPE)
+    if hit is None and "typeName" in cd:
+        hit = cd[_QTYPE] = type_name(cd["typeName"], default)
+    return hit
+
+
+BUILTIN_TYPES = frozenset(
+    [
+        "text", "varchar", "char", "bpchar", "name", "uuid", "json", "jsonb", "xml", "bytea",
+        "bool", "boolean", "int2", "int4", "int8", "smallint", "integer", "int", "bigint", "float4",
+        "float8", "real", "numeric", "decimal", "money", "date", "time", "timetz", "timestamp",
+        "timestamptz", "interval", "bit", "varbit", "inet", "cidr", "macaddr", "macaddr8", "point",
+        "line", "lseg", "box", "path", "polygon", "circle", "tsvector", "tsquery", "oid",
+        "regclass", "regproc", "regprocedure", "regtype", "regrole", "regnamespace", "regconfig",
+        "serial", "bigserial", "smallserial", "serial4", "serial8", "serial2", "record", "void",
+        "trigger", "event_trigger", "anyelement", "anyarray", "anynonarray", "anyenum", "anyrange",
+        "int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange", "int4multirange",
+        "int8multirange", "nummultirange", "tsmultirange", "tstzmultirange", "datemultirange",
+        "jsonpath", "pg_lsn", "txid_snapshot", "pg_snapshot", "character", "double", "precision",
+        "cstring", "internal", "language_handler", "unknown", "xid", "xid8", "cid", "tid",
+        "aclitem", "refcursor"
+    ]
+)
+
+#: Types that well-known extensions add (so a column of type ``vector`` is not "unknown").
+EXTENSION_TYPES = frozenset(
+    [
+        "vector", "halfvec", "sparsevec", "geometry", "geography", "box2d", "box3d", "raster",
+        "citext", "ltree", "lquery", "ltxtquery", "hstore", "cube", "earth", "isbn", "isbn13",
+        "issn", "ismn", "ean13", "upc", "seg", "semver", "http_request", "http_response",
+        "http_header", "http_method"
+    ]
+)
+
+
+class SchemaState:
+    """Tables (with columns, constraints, policies, RLS), types, functions, indexes,
+    schemas and extensions known at the current step."""
+
+    def __init__(self, baseline: Snapshot | None = None) -> None:
+        self.search_path = "public"
+        self.tables: dict[str, Table] = {}
+        self.types: dict[str, Origin] = {}
+        self.functions: dict[str, Origin] = {}
+        self.signatures: dict[str, Origin] = {}
+        """``schema.name(argtypes)`` -> origin: overloads are distinct functions."""
+        self.check_function_bodies = True
+        self.indexes: dict[str, tuple[str, Origin]] = {}
+        """qualified index name -> (table, origin)"""
+        self.schemas: dict[str, Origin] = {"public": BASE}
+        self.extensions: dict[str, Origin] = {}
+        self.extension_schemas: set[str] = set()
+        self.publications: dict[str, dict[str, Origin]] = {"supabase_realtime": {}}
+        """publication -> member table -> where it was added."""
+        self.assumed_schemas: set[str] = set(PLATFORM_SCHEMAS)
+        self.dropped: dict[str, Origin] = {}
+        """objects dropped during the sequence (``kind:name``), to tell re-creation apart."""
+        self.has_baseline = baseline is not None
+        if baseline is not None:
+            self._load(baseline)
+        else:
+            self.tables["auth.users"] = Table("auth.users", BASE, columns={"id": "pg_catalog.uuid"})
+
+    # -- baseline ---------------------------------------------------------------------
+    def _load(self, snap: Snapshot) -> None:
+        for sc in snap.schemas:
+            self.schemas[sc.name] = BASE
+            if not sc.expanded:
+                self.assumed_schemas.add(sc.name)
+        for rel in snap.relations:
+            cols = {
+                c.name: f"{c.type_schema}.{(c.udt_name or c.base_type).lstrip('_')}"
+                for c in rel.columns
+            }
+            t = Table(rel.qualified_name, BASE, kind=rel.kind, columns=cols,
+                      constraints={c.name for c in rel.constraints},
+                      policies={p.name: BASE for p in rel.policies},
+                      rls=rel.rls_enabled, rls_origin=BASE)
+            self.tables[t.name] = t
+            for ix in rel.indexes:
+                self.indexes[f"{rel.schema}.{ix.name}"] = (t.name, BASE)
+        for group in (snap.enums, snap.domains, snap.composite_types):
+            for ty in group:
+                self.types[ty.qualified_name] = BASE
+        for fn in snap.functions:
+            self.functions[fn.qualified_name] = BASE
+            n_in = sum(1 for a in fn.args if a.mode in ("in", "inout", "variadic"))
+            self.signatures[f"{fn.qualified_name}/{n_in}"] = BASE
+        for ext in snap.extensions:
+            self.extensions[ext.name] = BASE
+            if ext.name != "plpgsql":
+                self.extension_schemas.add(ext.schema)
+        for pub in snap.publications:
+            self.publications[pub.name] = {t: BASE for t in pub.tables}
+
+    # -- questions the rules ask --------------------------------------------------------
+    def assumed(self, qualified: str) -> bool:
+        """True when the object lives in a schema the migrations do not manage."""
+        return qualified.split(".", 1)[0] in self.assumed_schemas
+
+    def has_table(self, name: str) -> bool:
+        return name in self.tables or self.assumed(name)
+
+    def has_type(self, name: str) -> bool:
+        schema, _, bare = name.partition(".")
+        if schema == "pg_catalog" or name in self.types or self.assumed(name):
+            return True
+        if name in self.tables:  # a table's row type
+            return True
+        if bare in EXTENSION_TYPES or bare in BUILTIN_TYPES:
+            return True
+        # an unknown type after an extension we know nothing about: give it the benefit
+        return bool(self.extensions) and any(e not in _KNOWN_EXTENSIONS for e in self.extensions)
+
+    def has_function(self, name: str, created_later: bool = False) -> bool:
+        """Known, or possibly added by an extension installed in its schema (unless the
+        migrations themselves create it later: then it certainly is not there yet)."""
+        if name in self.functions or self.assumed(name):
+            return True
+        return name.split(".", 1)[0] in self.extension_schemas and not created_later
+
+    def table_origin(self, name: str) -> Origin | None:
+        t = self.tables.get(name)
+        return t.origin if t else None
+
+    def columns_of_type(self, type_qname: str) -> list[str]:
+        return [f"{t.name}.{c}" for t in self.tables.values() for c, ty in t.columns.items()
+                if ty == type_qname]
+
+    def tables_with_constraint(self, name: str) -> list[str]:
+        return [t.name for t in self.tables.values() if name in t.constraints]
+
+    def rel(self, rv: dict[str, Any]) -> str:
+        """Qualified name of a ``RangeVar``."""
+        return f"{rv.get('schemaname') or self.search_path}.{rv['relname']}"
+
+    # -- advancing ------------------------------------------------------------------------
+    def apply(self, st: Statement, origin: Origin) -> None:
+        """Advance the state past one statement (which came from ``origin``)."""
+        handler = _APPLY.get(st.kind)
+        if handler is not None:
+            handler(self, st.node, origin)
+
+    def apply_handlers(self) -> dict[str, Callable[[dict[str, Any], Origin], None]]:
+        """``apply``'s handlers bound to this state, by statement kind (the engine's fast path)."""
+        return {kind: fn.__get__(self) for kind, fn in _APPLY.items()}
+
+    def _create_table(self, node: dict[str, Any], origin: Origin) -> None:
+        name = self.rel(node["relation"])
+        if name in self.tables:  # skipped (IF NOT EXISTS) or fails: the old table stays
+            return
+        t = Table(name, origin)
+        for elt in node.get("tableElts", ()):
+            if "ColumnDef" in elt:
+                cd = elt["ColumnDef"]
+                qtype = column_type(cd, self.search_path)
+                if qtype is not None:
+                    t.columns[cd["colname"]] = qtype
+                for con in cd.get("constraints", ()):
+                    cname = con.get("Constraint", {}).get("conname")
+                    if cname:
+                        t.constraints.add(cname)
+            elif "Constraint" in elt and elt["Constraint"].get("conname"):
+                t.constraints.add(elt["Constraint"]["conname"])
+        self.tables[name] = t
+
+    def _create_view(self, node: dict[str, Any], origin: Origin) -> None:
+        rv = node.get("view") or node.get("into", {}).get("rel")
+        if rv:
+            name = self.rel(rv)
+            kind = "table" if node.get("objtype") == "OBJECT_TABLE" else "view"
+            if name not in self.tables:
+                self.tables[name] = Table(name, origin, kind=kind)
+
+    def _alter_table(self, node: dict[str, Any], origin: Origin) -> None:
+        name = self.rel(node["relation"])
+        t = self.tables.get(name)
+        if t is None:
+            return
+        for cmd in node.get("cmds", ()):
+            c = cmd.get("AlterTableCmd", {})
+            sub = c.get("subtype")
+            if sub == "AT_EnableRowSecurity":
+                t.rls, t.rls_origin = True, origin
+            elif sub == "AT_DisableRowSecurity":
+                t.rls, t.rls_origin = False, origin
+            elif sub == "AT_AddColumn":
+                cd = c.get("def", {}).get("ColumnDef", {})
+                if "typeName" in cd:
+                    t.columns[cd["colname"]] = type_name(cd["typeName"], self.search_path)
+            elif sub == "AT_DropColumn":
+                t.columns.pop(c.get("name", ""), None)
+            elif sub == "AT_AlterColumnType":
+                cd = c.get("def", {}).get("ColumnDef", {})
+                if "typeName" in cd:
+                    t.columns[c.get("name", "")] = type_name(cd["typeName"], self.search_path)
+            elif sub == "AT_AddConstraint":
+                cname = c.get("def", {}).get("Constraint", {}).get("conname")
+                if cname:
+                    t.constraints.add(cname)
+            elif sub == "AT_DropConstraint":
+                t.constraints.discard(c.get("name", ""))
+
+    def _create_index(self, node: dict[str, Any], origin: Origin) -> None:
+        table = self.rel(node["relation"])
+        idx = node.get("idxname")
+        if idx:
+            schema = node["relation"].get("schemaname") or self.search_path
+            key = f"{schema}.{idx}"
+            if key not in self.indexes:
+                self.indexes[key] = (table, origin)
+            t = self.tables.get(table)
+            if t is not None and (node.get("unique") or node.get("primary")):
+                t.constraints.add(idx)
+
+    def _create_policy(self, node: dict[str, Any], origin: Origin) -> None:
+        t = self.tables.get(self.rel(node["table"]))
+        if t is not None:
+            t.policies.setdefault(node["policy_name"], origin)
+
+    def _create_type(self, node: dict[str, Any], origin: Origin) -> None:
+        names = node.get("domainname") or node.get("typeName")
+        if isinstance(names, list):
+            self.types.setdefault(qualify(names, self.search_path), origin)
+        elif "typevar" in node:
+            self.types.setdefault(self.rel(node["typevar"]), origin)
+
+    def _create_function(self, node: dict[str, Any], origin: Origin) -> None:
+        self.functions.setdefault(qualify(node["funcname"], self.search_path), origin)
+        self.signatures.setdefault(self.signature(node), origin)
+
+    def signature(self, node: dict[str, Any]) -> str:
+        """``schema.name(type, ...)`` of a CREATE FUNCTION's input arguments (overloads)."""
+        args = []
+        for p in node.get("parameters", ()):
+            fp = p.get("FunctionParameter", {})
+            if fp.get("mode") in ("FUNC_PARAM_OUT", "FUNC_PARAM_TABLE"):
+                continue
+            args.append(type_name(fp["argType"], self.search_path) if "argType" in fp else "?")
+        return f"{qualify(node['funcname'], self.search_path)}({', '.join(args)})"
+
+    def _create_schema(self, node: dict[str, Any], origin: Origin) -> None:
+        self.schemas.setdefault(node.get("schemaname", ""), origin)
+
+    def _create_extension(self, node: dict[str, Any], origin: Origin) -> None:
+        self.extensions.setdefault(node.get("extname", ""), origin)
+        schema = self.search_path
+        for opt in node.get("options", ()):
+            de = opt.get("DefElem", {})
+            if de.get("defname") == "schema":
+                schema = de.get("arg", {}).get("String", {}).get("sval", schema)
+        self.extension_schemas.add(schema)
+
+    def publication_tables(self, node: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        """``(qualified table, RangeVar)`` of a CREATE/ALTER PUBLICATION's table list."""
+        out = []
+        for obj in node.get("pubobjects", ()):
+            rv = obj.get("PublicationObjSpec", {}).get("pubtable", {}).get("relation")
+            if rv:
+                out.append((self.rel(rv), rv))
+        return out
+
+    def _publication(self, node: dict[str, Any], origin: Origin) -> None:
+        name = node.get("pubname", "")
+        action = node.get("action", "AP_AddObjects")
+        members = self.publications.setdefault(name, {})
+        if action == "AP_SetObjects":
+            members.clear()
+        for table, _ in self.publication_tables(node):
+            if action == "AP_DropObjects":
+                members.pop(table, None)
+            else:
+                members.setdefault(table, origin)
+
+    def _drop(self, node: dict[str, Any], origin: Origin) -> None:
+        kind = node.get("removeType")
+        for obj in node.get("objects", ()):
+            name = self.dropped_name(kind, obj)
+            if name is None:
+                continue
+            if kind in ("OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE"):
+                if self.tables.pop(name, None) is not None:
+                    self.dropped[f"table:{name}"] = origin
+                    for key, (tab, _) in list(self.indexes.items()):
+                        if tab == name:
+                            del self.indexes[key]
+            elif kind in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
+                if self.types.pop(name, None) is not None:
+                    self.dropped[f"type:{name}"] = origin
+                if node.get("behavior") == "DROP_CASCADE":
+                    for t in self.tables.values():
+                        for col, ty in list(t.columns.items()):
+                            if ty == name:
+                                del t.columns[col]
+            elif kind in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
+                if self.functions.pop(name, None) is not None:
+                    self.dropped[f"function:{name}"] = origin
+            elif kind == "OBJECT_INDEX":
+                if self.indexes.pop(name, None) is not None:
+                    self.dropped[f"index:{name}"] = origin
+            elif kind == "OBJECT_POLICY":
+                table, _, pol = name.rpartition(".")
+                owner = self.tables.get(table)
+                if owner is not None and owner.policies.pop(pol, None) is not None:
+                    self.dropped[f"policy:{name}"] = origin
+            elif kind == "OBJECT_SCHEMA":
+                self.schemas.pop(name, None)
+
+    def dropped_name(self, kind: str | None, obj: Any) -> str | None:
+        """Qualified name of one object of a DropStmt (policies: ``schema.table.policy``)."""
+        sp = self.search_path
+        if "List" in obj:
+            items = obj["List"].get("items", [])
+            if kind in ("OBJECT_POLICY", "OBJECT_TRIGGER", "OBJECT_RULE"):
+                return f"{qualify(items[:-1], sp)}.{items[-1]['String']['sval']}"
+            return qualify(items, sp)
+        if "TypeName" in obj:
+            return type_name(obj["TypeName"], sp)
+        if "ObjectWithArgs" in obj:
+            return qualify(obj["ObjectWithArgs"].get("objname", []), sp)
+        if "String" in obj:
+            return str(obj["String"]["sval"])
+        return None
+
+    def _rename(self, node: dict[str, Any], origin: Origin) -> None:
+        if node.get("renameType") in ("OBJECT_TABLE", "OBJECT_VIEW") and "relation" in node:
+            old = self.rel(node["relation"])
+            t = self.tables.pop(old, None)
+            if t is not None:
+                t.name = f"{old.split('.', 1)[0]}.{node.get('newname')}"
+                self.tables[t.name] = t
+        elif node.get("renameType") == "OBJECT_COLUMN" and "relation" in node:
+            t = self.tables.get(self.rel(node["relation"]))
+            if t is not None and node.get("subname") in t.columns:
+                t.columns[node["newname"]] = t.columns.pop(node["subname"])
+
+    def _set(self, node: dict[str, Any], origin: Origin) -> None:
+        if node.get("name") == "check_function_bodies":
+            vals = [a.get("A_Const", {}) for a in node.get("args", ())]
+            text = str(next(iter(vals[0].values()), "")).lower() if vals else "on"
+            self.check_function_bodies = "false" not in text and "off" not in text \
+                and "'0'" not in text
+            return
+        if node.get("name") == "search_path" and node.get("kind") == "VAR_SET_VALUE":
+            for arg in node.get("args", ()):
+                val = arg.get("A_Const", {}).get("sval", {}).get("sval")
+                if val and not val.startswith("$") and val != "pg_catalog":
+                    self.search_path = val.strip().strip('"')
+                    return
+
+
+_KNOWN_EXTENSIONS = frozenset({
+    "vector", "postgis", "citext", "ltree", "hstore", "cube", "earthdistance", "isn", "seg",
+    "pgcrypto", "uuid-ossp", "pg_trgm", "pg_stat_statements", "pg_net", "pg_cron", "http",
+    "pgjwt", "pg_graphql", "supabase_vault", "pgsodium", "moddatetime", "unaccent",
+    "btree_gin", "btree_gist", "fuzzystrmatch", "plpgsql", "pgmq", "pg_jsonschema",
+    "pg_hashids", "index_advisor", "hypopg", "wrappers", "postgres_fdw", "dblink", "tablefunc",
+})
+
+_APPLY = {
+    "CreateStmt": SchemaState._create_table,
+    "ViewStmt": SchemaState._create_view,
+    "CreateTableAsStmt": SchemaState._create_view,
+    "AlterTableStmt": SchemaState._alter_table,
+    "IndexStmt": SchemaState._create_index,
+    "CreatePolicyStmt": SchemaState._create_policy,
+    "CreateEnumStmt": SchemaState._create_type,
+    "CreateDomainStmt": SchemaState._create_type,
+    "CompositeTypeStmt": SchemaState._create_type,
+    "CreateRangeStmt": SchemaState._create_type,
+    "CreateFunctionStmt": SchemaState._create_function,
+    "CreateSchemaStmt": SchemaState._create_schema,
+    "CreateExtensionStmt": SchemaState._create_extension,
+    "DropStmt": SchemaState._drop,
+    "AlterPublicationStmt": SchemaState._publication,
+    "CreatePublicationStmt": SchemaState._publication,
+    "RenameStmt": SchemaState._rename,
+    "VariableSetStmt": SchemaState._set,
+}
