@@ -63,7 +63,6 @@ _KINDS = {"r": "table", "p": "partitioned_table", "v": "view", "m": "materialize
 _CONSTRAINT_KINDS = {"p": "primary", "u": "unique", "f": "foreign", "c": "check", "x": "exclusion"}
 _FK_ACTIONS = {"a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
 _MATCH = {"f": "full", "p": "partial", "s": "simple"}
-_POLICY_COMMANDS = {"*": "all", "r": "select", "a": "insert", "w": "update", "d": "delete"}
 _VOLATILITY = {"i": "immutable", "s": "stable", "v": "volatile"}
 _FUNCTION_KINDS = {"f": "function", "p": "procedure", "a": "aggregate", "w": "window"}
 _ARG_MODES = {"i": "in", "o": "out", "b": "inout", "v": "variadic", "t": "table"}
@@ -96,7 +95,8 @@ def _choose_schemas(all_schemas: Iterable[str], schemas: Sequence[str] | None,
 
 # The biggest results come as tuples whose columns (after the relation oid) are named exactly
 # as the model's fields, so objects are built without per-field Python code.
-_PREBUILT: dict[str, type] = {"columns": Column, "grants": Grant}
+_PREBUILT: dict[str, type] = {"columns": Column, "grants": Grant, "policies": Policy}
+_TUPLE_FIELDS: dict[type, tuple[str, ...]] = {Policy: ("roles",)}
 
 
 def _model_objects(cur_names: Sequence[str], rows: Sequence[Sequence[Any]], cls: type[_T]
@@ -106,11 +106,14 @@ def _model_objects(cur_names: Sequence[str], rows: Sequence[Sequence[Any]], cls:
                 if f.default is not dataclasses.MISSING}
     new = object.__new__
     out: dict[int, list[_T]] = defaultdict(list)
+    as_tuples = _TUPLE_FIELDS.get(cls, ())
     for row in rows:
         obj = new(cls)
         state = obj.__dict__
         state.update(defaults)
         state.update(zip(fields, row[1:], strict=False))
+        for name in as_tuples:
+            state[name] = tuple(state[name])
         out[row[0]].append(obj)
     return out
 
@@ -146,6 +149,9 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
                 fields = [d.name for d in cur.description or ()]
                 results[name] = _model_objects(fields, rows, _PREBUILT[name])
             else:
+                if name == "relations":  # parse the ACLs while the server works on
+                    for row in rows:
+                        row["acl"] = table_grants(row["acl"])
                 results[name] = rows
 
 
@@ -247,8 +253,53 @@ _new_column = _fast(Column)
 _new_constraint = _fast(Constraint)
 _new_index = _fast(Index)
 _new_grant = _fast(Grant)
-_new_policy = _fast(Policy)
 _new_relation = _fast(Relation)
+
+
+_ACL_PRIVILEGES = {"r": "select", "a": "insert", "w": "update", "d": "delete", "D": "truncate",
+                   "x": "references", "t": "trigger", "m": "maintain"}
+
+
+def _split_acl_item(item: str) -> tuple[str, str]:
+    """``grantee=privileges/grantor`` -> (grantee, privileges); grantee names may be quoted."""
+    if item.startswith('"'):
+        i, name = 1, []
+        while i < len(item):
+            if item[i] == '"':
+                if item[i + 1: i + 2] == '"':
+                    name.append('"')
+                    i += 2
+                    continue
+                break
+            name.append(item[i])
+            i += 1
+        rest = item[i + 2:]
+        return "".join(name), rest.split("/", 1)[0]
+    grantee, _, rest = item.partition("=")
+    return grantee, rest.split("/", 1)[0]
+
+
+def table_grants(acl: Sequence[str] | None) -> list[Grant]:
+    """Table privileges from ``pg_class.relacl`` text (``aclexplode``'s result, read in
+    Python: one round of catalog work less on the server).
+
+    >>> [(g.grantee, g.privilege, g.grantable) for g in table_grants(['anon=r*/postgres', '=a/x'])]
+    [('anon', 'select', True), ('public', 'insert', False)]
+    """
+    grants: dict[tuple[str, str], bool] = {}
+    for item in acl or ():
+        grantee, privileges = _split_acl_item(item)
+        grantee = grantee or "public"
+        for i, letter in enumerate(privileges):
+            if letter == "*":
+                continue
+            privilege = _ACL_PRIVILEGES.get(letter)
+            if privilege is None:
+                continue
+            option = privileges[i + 1: i + 2] == "*"
+            grants[(grantee, privilege)] = grants.get((grantee, privilege), False) or option
+    return [_new_grant(grantee=g, privilege=p, grantable=o)
+            for (g, p), o in sorted(grants.items())]
 
 
 def _tgtype(bits: int) -> tuple[str, tuple[str, ...], str]:
@@ -298,11 +349,7 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
         by_oid["triggers"][trg["oid"]].append(Trigger(
             name=trg["name"], timing=timing, events=events, level=level,  # type: ignore[arg-type]
             function=trg["function"], definition=trg["definition"], enabled=trg["enabled"]))
-    for pol in rows["policies"]:
-        by_oid["policies"][pol["oid"]].append(_new_policy(
-            name=pol["name"], command=_POLICY_COMMANDS[pol["command"]],  # type: ignore[arg-type]
-            permissive=pol["permissive"], roles=tuple(pol["roles"]), using=pol["using"],
-            with_check=pol["with_check"]))
+    by_oid["policies"] = rows["policies"]  # type: ignore[assignment]  # prebuilt by _send
     by_oid["grants"] = rows["grants"]  # type: ignore[assignment]  # prebuilt by _send
     sources: dict[tuple[str, str], list[ViewColumnSource]] = defaultdict(list)
     for src in rows.get("view_sources", []):
@@ -320,8 +367,8 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
             constraints=tuple(sorted(by_oid["constraints"].get(oid, ()), key=lambda c: c.name)),
             indexes=tuple(sorted(by_oid["indexes"].get(oid, ()), key=lambda i: i.name)),
             triggers=tuple(sorted(by_oid["triggers"].get(oid, ()), key=lambda t: t.name)),
-            policies=tuple(sorted(by_oid["policies"].get(oid, ()), key=lambda p: p.name)),
-            grants=tuple(by_oid["grants"].get(oid, ())),
+            policies=tuple(by_oid["policies"].get(oid, ())),
+            grants=tuple(rel["acl"] + by_oid["grants"].get(oid, [])),
             rls_enabled=rel["rls_enabled"], rls_forced=rel["rls_forced"],
             comment=rel["comment"], owner=rel["owner"], view_definition=rel["view_definition"],
             view_sources=tuple(sorted(sources.get((rel["schema"], rel["name"]), ()),

@@ -1,7 +1,8 @@
--- Row level security policies.
+-- Row level security policies; after `oid`, shaped as the Policy model.
 select p.polrelid as oid,
        p.polname as name,
-       p.polcmd as command,
+       case p.polcmd when '*' then 'all' when 'r' then 'select' when 'a' then 'insert'
+         when 'w' then 'update' when 'd' then 'delete' end as command,
        p.polpermissive as permissive,
        array(select case when r = 0 then 'public' else pg_get_userbyid(r) end
              from unnest(p.polroles) r order by 1) as roles,
@@ -12,3 +13,4 @@ join pg_class c on c.oid = p.polrelid
 join pg_namespace n on n.oid = c.relnamespace
 where n.nspname = any(%(schemas)s)
   and (%(relations)s::text[] is null or (n.nspname || '.' || c.relname) = any(%(relations)s::text[]))
+order by p.polrelid, p.polname
