@@ -144,15 +144,16 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
             cursors[name] = cur
         pipeline.sync()
         for name, cur in cursors.items():
-            rows = cur.fetchall()
+            fetched: Any = cur.fetchall()  # tuples or dicts, by the row factory chosen above
             if name in _PREBUILT:
                 fields = [d.name for d in cur.description or ()]
-                results[name] = _model_objects(fields, rows, _PREBUILT[name])
-            else:
-                if name == "relations":  # parse the ACLs while the server works on
-                    for row in rows:
-                        row["acl"] = table_grants(row["acl"])
-                results[name] = rows
+                results[name] = _model_objects(fields, fetched, _PREBUILT[name])
+                continue
+            dicts: list[dict[str, Any]] = fetched
+            if name == "relations":  # parse the ACLs while the server works on
+                for row in dicts:
+                    row["acl"] = table_grants(row["acl"])
+            results[name] = dicts
 
 
 def _run_all(conn: psycopg.Connection[Any], params: dict[str, Any],

@@ -1,0 +1,151 @@
+"""``pgprobe rehearse|verify|history|postmortem``: the migrations commands.
+
+    pgprobe rehearse supabase/migrations [--base DSN|snap.json] [--scratch-dsn DSN] [--stubs]
+    pgprobe verify supabase/migrations --dsn DSN|--snapshot snap.json
+    pgprobe history supabase/migrations --dsn DSN|--snapshot snap.json
+    pgprobe postmortem supabase/migrations [--dsn DSN] [-o report.md|report.html]
+
+Exit codes: 0 all good, 1 something to look at (a failed or silently failed file, missing
+objects, history out of sync), 2 an error running the command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("rehearse", help="apply migrations on a scratch database and check them",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("migrations_dir", metavar="DIR")
+    p.add_argument("--base", metavar="DSN|SNAPSHOT_JSON",
+                   help="seed the scratch database with this schema first (only read)")
+    p.add_argument("--scratch-dsn", metavar="DSN",
+                   help="an EMPTY database to rehearse in (default: a throwaway embedded server)")
+    p.add_argument("--flavor", choices=("embedded", "system"), default="embedded",
+                   help="server for the throwaway scratch database")
+    p.add_argument("--stubs", action="store_true",
+                   help="stub extensions the server lacks (vector, pg_net, pg_cron, ...)")
+    p.add_argument("--no-supabase", action="store_true",
+                   help="do not load the Supabase stand-in (roles, auth, storage, realtime)")
+    p.add_argument("--keep-going", action="store_true", help="do not stop at the first failure")
+    p.add_argument("--rerun", action="store_true",
+                   help="also check each file can run twice (in a rolled-back savepoint)")
+    p.add_argument("--all-files", action="store_true",
+                   help="with --base, also rehearse files already in its migration history")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("-q", "--quiet", action="store_true", help="no per-file progress on stderr")
+    p.set_defaults(func=_rehearse)
+
+    for name, helptext in (("verify", "are the migrations' declared objects in the target?"),
+                           ("history", "files vs supabase_migrations.schema_migrations")):
+        q = sub.add_parser(name, help=helptext, description=__doc__,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        q.add_argument("migrations_dir", metavar="DIR")
+        src = q.add_mutually_exclusive_group(required=True)
+        src.add_argument("--dsn", help="the target database (only read)")
+        src.add_argument("--snapshot", metavar="SNAPSHOT_JSON", help="a saved snapshot of it")
+        q.add_argument("--format", choices=("text", "markdown", "json", "csv"), default="text")
+        q.set_defaults(func=_verify if name == "verify" else _history)
+
+    m = sub.add_parser("postmortem", help="lint + rehearsal + verification + history report",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    m.add_argument("migrations_dir", metavar="DIR")
+    src = m.add_mutually_exclusive_group()
+    src.add_argument("--dsn", help="the target database (only read)")
+    src.add_argument("--snapshot", metavar="SNAPSHOT_JSON", help="a saved snapshot of it")
+    m.add_argument("--base", metavar="DSN|SNAPSHOT_JSON", help="rehearsal base")
+    m.add_argument("--scratch-dsn", metavar="DSN", help="an EMPTY database to rehearse in")
+    m.add_argument("--stubs", action="store_true")
+    m.add_argument("--no-rehearse", action="store_true")
+    m.add_argument("--rerun", action="store_true", help="also check each file can run twice")
+    m.add_argument("--no-lint", action="store_true")
+    m.add_argument("-o", "--output", metavar="FILE", help=".md or .html (default: stdout)")
+    m.set_defaults(func=_postmortem)
+
+
+def _rehearse(args: argparse.Namespace) -> int:
+    from ._rehearse import rehearse
+
+    server = None
+    if args.scratch_dsn is None:
+        from ..embedded import Server
+
+        server = Server.start(args.flavor)
+    try:
+        r = rehearse(args.migrations_dir, args.base, server=server, scratch_dsn=args.scratch_dsn,
+                     stubs=args.stubs, supabase=not args.no_supabase,
+                     stop_on_error=not args.keep_going, progress=not args.quiet,
+                     pending_only=False if args.all_files else None, check_rerun=args.rerun)
+    finally:
+        if server is not None:
+            server.stop(remove=True)
+    if args.format == "markdown":
+        print(r.to_markdown())
+    elif args.format == "json":
+        frame = r.frame()
+        print(json.dumps({"ok": r.ok, "files": json.loads(frame.to_json(orient="records")),
+                          "problems": json.loads(r.checks_frame().to_json(orient="records")),
+                          "stubs": r.stubs}, indent=2))
+    else:
+        print(r.summary())
+    return 0 if r.ok else 1
+
+
+def _target(args: argparse.Namespace) -> Any:
+    return args.snapshot if args.snapshot else args.dsn
+
+
+def _print_frame(df: Any, fmt: str) -> None:
+    if fmt == "json":
+        print(df.to_json(orient="records", indent=2))
+    elif fmt == "csv":
+        sys.stdout.write(df.to_csv(index=False))
+    elif fmt == "markdown":
+        from ._report import md_table
+
+        print(md_table(df.to_dict("records"), list(df.columns)))
+    else:
+        print(df.to_string(index=False) if len(df) else "(nothing to report)")
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from ._verify import verify
+
+    df = verify(_target(args), args.migrations_dir)
+    _print_frame(df, args.format)
+    return 1 if (df["status"] != "unknown").any() else 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    from ._verify import history
+
+    df = history(_target(args), args.migrations_dir)
+    _print_frame(df, args.format)
+    return 0 if (df["status"] == "applied").all() else 1
+
+
+def _postmortem(args: argparse.Namespace) -> int:
+    from ._report import postmortem
+
+    server = None
+    if not args.no_rehearse and args.scratch_dsn is None:
+        from ..embedded import Server
+
+        server = Server.start()
+    try:
+        pm = postmortem(args.migrations_dir, _target(args), base=args.base,
+                        rehearse=not args.no_rehearse, lint=not args.no_lint, stubs=args.stubs,
+                        server=server, scratch_dsn=args.scratch_dsn, check_rerun=args.rerun)
+    finally:
+        if server is not None:
+            server.stop(remove=True)
+    if args.output:
+        pm.save(args.output)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        print(pm.to_markdown())
+    return 0
