@@ -1,0 +1,101 @@
+"""``pgprobe diff A B`` and ``pgprobe check expectations.yml --dsn DSN``.
+
+Exit codes: 0 same / all expectations hold, 1 different / some failed, 2 error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .._errors import PgprobeError
+
+FORMATS = ("text", "json", "markdown")
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from ._api import diff
+    from ._engine import DEFAULT_EXCLUDE
+
+    exclude = set(DEFAULT_EXCLUDE) | set(args.exclude or ())
+    include = set(args.include) if args.include else None
+    report = diff(args.a, args.b, schemas=args.schema or None, include=include, exclude=exclude)
+    if args.severity:
+        keep = ("error", "warning", "info")[: ("error", "warning", "info").index(args.severity) + 1]
+        report = report.filter(severity=keep)
+    if args.format == "json":
+        print(report.to_json())
+    elif args.format == "markdown":
+        print(report.to_markdown(), end="")
+    else:
+        print(report.to_text())
+    return report.exit_code
+
+
+def _check(args: argparse.Namespace) -> int:
+    from ._api import check
+
+    result = check(args.expectations, args.dsn, schemas=args.schema or None)
+    if args.format == "json":
+        print(result.report().to_json())
+    elif args.format == "markdown":
+        print(result.to_markdown(), end="")
+    else:
+        print(result.to_text(failures_only=args.failures_only))
+    return result.exit_code
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``diff`` and ``check`` to the pgprobe CLI."""
+    p = sub.add_parser(
+        "diff",
+        help="compare two schemas (DSN, snapshot file or expectations .yml)",
+        description="Compare two schema sources: live DSNs, saved snapshot files, or an "
+        "expectations .yml. Exit 0 same, 1 different, 2 error.",
+    )
+    p.add_argument("a", help="left / old side: DSN, snapshot .json, or expectations .yml")
+    p.add_argument("b", help="right / new side")
+    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument("--schema", action="append", metavar="NAME",
+                   help="only these schemas (repeatable)")
+    p.add_argument("--include", action="append", metavar="KIND",
+                   help="only these object kinds (column, policy, grant, role, ...)")
+    p.add_argument("--exclude", action="append", metavar="KIND", help="leave out object kinds")
+    p.add_argument("--severity", choices=("error", "warning", "info"),
+                   help="only changes at least this severe")
+    p.set_defaults(func=_diff)
+
+    c = sub.add_parser(
+        "check",
+        help="check an expectations .yml against a database or snapshot",
+        description="Check that a database satisfies an expectations file (tables, columns, "
+        "FKs, RLS, policies, grants, enums, publications, PostgREST requests). "
+        "Exit 0 all hold, 1 some failed, 2 error.",
+    )
+    c.add_argument("expectations", help="the expectations .yml file")
+    c.add_argument("--dsn", default=None,
+                   help="database DSN or a saved snapshot file (default: the DSN from the "
+                   "environment, as pgprobe.connect() reads it)")
+    c.add_argument("--format", choices=FORMATS, default="text")
+    c.add_argument("--schema", action="append", metavar="NAME",
+                   help="read only these schemas (repeatable)")
+    c.add_argument("--failures-only", action="store_true", help="print only failed checks")
+    c.set_defaults(func=_check)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``diff`` / ``check`` standalone (``python -m pgprobe.diff._cli diff A B``)."""
+    parser = argparse.ArgumentParser(prog="pgprobe")
+    sub = parser.add_subparsers(dest="command", required=True)
+    register(sub)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except PgprobeError as exc:
+        print(f"pgprobe: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
