@@ -21,6 +21,7 @@ pgprobe._errors.NotFoundError: no column name in public.tickets; did you mean ..
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -28,16 +29,13 @@ import psycopg
 
 from ..embedded import Flavor, Server, default_home
 
-__all__ = ["DEMO_DB", "load", "migrations_dir", "sql_files", "up", "down", "reset", "server_dir"]
+__all__ = ["DEMO_DB", "load", "migrations_dir", "up", "down", "reset", "server_dir"]
 
 DEMO_DB = "pgprobe_demo"
-_FILES = ("supabase_standin.sql", "schema.sql", "data.sql")
 
 
-def sql_files() -> list[Path]:
-    """The SQL files that build the demo database, in load order."""
-    base = resources.files(__package__)
-    return [Path(str(base / name)) for name in _FILES]
+def _package_file(name: str) -> Path:
+    return Path(str(resources.files(__package__) / name))
 
 
 def migrations_dir() -> Path:
@@ -45,11 +43,34 @@ def migrations_dir() -> Path:
     return Path(str(resources.files(__package__) / "migrations"))
 
 
+def _history_statements() -> list[tuple[str, list[str]]]:
+    """(version, statements recorded in the history) for every row of ``history.sql``."""
+    text = _package_file("history.sql").read_text()
+    rows = re.findall(r"\('(\d+)', '[^']*', (null|array\[(.*?)\])\)", text, re.S)
+    out = []
+    for version, _, body in rows:
+        statements = [m.replace("''", "'") for m in re.findall(r"'((?:[^']|'')*)'", body or "")]
+        out.append((version, statements))
+    return out
+
+
 def load(dsn: str) -> None:
-    """Load the demo schema and data into the (empty) database at ``dsn``."""
+    """Build the demo into the (empty) database at ``dsn`` the way production got it: the
+    Supabase stand-in, then every migration the history records as applied (the file, each
+    in its own transaction as Supabase runs them; for the dashboard hotfix, its recorded
+    statements), then the history rows and some data."""
+    files = {p.name.split("_", 1)[0]: p for p in migrations_dir().glob("*.sql")}
     with psycopg.connect(dsn, autocommit=True) as conn:
-        for path in sql_files():
-            conn.execute(path.read_text())  # type: ignore[call-overload]
+        conn.execute(_package_file("supabase_standin.sql").read_text())  # type: ignore[call-overload]
+        for version, statements in _history_statements():
+            with conn.transaction():
+                if version in files:
+                    conn.execute(files[version].read_text())  # type: ignore[call-overload]
+                else:
+                    for statement in statements:
+                        conn.execute(statement)  # type: ignore[call-overload]
+        for name in ("history.sql", "data.sql"):
+            conn.execute(_package_file(name).read_text())  # type: ignore[call-overload]
         conn.execute("analyze")
 
 

@@ -11,7 +11,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-CONFORMANCE = Path("/work/shared/postgrest-conformance")
+# ../shared beside the checkout (CI's layout), else the workplace's copy.
+CONFORMANCE = next((p / "postgrest-conformance" for p in
+                    (Path(__file__).resolve().parents[3] / "shared", Path("/work/shared"))
+                    if (p / "postgrest-conformance").exists()),
+                   Path("/work/shared/postgrest-conformance"))
 CASES_FILE = CONFORMANCE / "cases.json"
 
 BASE_CONFIG: dict[str, Any] = {

@@ -16,7 +16,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-CONFORMANCE = Path("/work/shared/postgrest-conformance")
+# ../shared beside the checkout (CI's layout), else the workplace's copy.
+CONFORMANCE = next((p / "postgrest-conformance" for p in
+                    (Path(__file__).resolve().parents[3] / "shared", Path("/work/shared"))
+                    if (p / "postgrest-conformance").exists()),
+                   Path("/work/shared/postgrest-conformance"))
 FIXTURES = CONFORMANCE / "fixtures"
 
 
