@@ -17,17 +17,29 @@ from collections.abc import Sequence
 
 from ._errors import PgprobeError
 
-# Capabilities that add subcommands; a missing one is skipped, so the CLI always starts.
-_PLUGINS = (
-    "pgprobe.diff._cli",
-    "pgprobe.types._cli",
-    "pgprobe.graph._cli",
-    "pgprobe.postgrest._cli",
-    "pgprobe.endpoint._cli",
-    "pgprobe.lint._cli",
-    "pgprobe.migrations._cli",
-    "pgprobe.relationships._cli",
-)
+# Capabilities that add subcommands, and the commands each adds. Only the module owning the
+# command being run is imported (importing a capability costs its dependencies: a lint in
+# CI should not pay for pandas); ``--help`` or an unknown command imports them all.
+_PLUGINS = {
+    "pgprobe.diff._cli": ("diff", "check"),
+    "pgprobe.types._cli": ("types", "fields"),
+    "pgprobe.graph._cli": ("erd",),
+    "pgprobe.postgrest._cli": ("postgrest",),
+    "pgprobe.endpoint._cli": ("postgrest-staleness",),
+    "pgprobe.lint._cli": ("lint",),
+    "pgprobe.migrations._cli": ("rehearse", "verify", "history", "postmortem"),
+    "pgprobe.relationships._cli": ("relationships",),
+}
+_BUILTIN = ("demo", "snapshot", "connect")
+
+
+def _plugins_for(argv: Sequence[str] | None) -> list[str]:
+    command = next((a for a in (argv if argv is not None else sys.argv[1:])
+                    if not a.startswith("-")), None)
+    if command in _BUILTIN:
+        return []
+    owners = [m for m, commands in _PLUGINS.items() if command in commands]
+    return owners or list(_PLUGINS)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -79,7 +91,8 @@ def _cmd_connect(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(plugins: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser with the subcommands of ``plugins`` (default: all of them)."""
     parser = argparse.ArgumentParser(
         prog="pgprobe",
         description="Investigate PostgreSQL, PostgREST and Supabase schemas.")
@@ -104,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dsn")
     p.set_defaults(func=_cmd_connect)
 
-    for module_name in _PLUGINS:
+    for module_name in (_PLUGINS if plugins is None else plugins):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -116,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(_plugins_for(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -60,3 +60,19 @@ def test_demo_up_twice_one_server_then_tour_and_down(pg_flavor: str) -> None:
         down = run("demo", "down", "--flavor", pg_flavor, env=env)
         shutil.rmtree(home, ignore_errors=True)
     assert "stopped" in down.stdout
+
+
+def test_every_capability_command_is_listed() -> None:
+    from pgprobe.cli import _PLUGINS
+
+    out = run("--help")
+    for commands in _PLUGINS.values():
+        for command in commands:
+            assert f"    {command}" in out.stdout, command
+
+
+def test_a_command_imports_only_its_own_capability() -> None:
+    code = ("import sys, pgprobe.cli as c; c.build_parser(c._plugins_for(['lint', 'x.sql']));"
+            "print(sorted(m for m in ('pandas', 'graphviz', 'psycopg') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "[]", out.stderr
