@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import cache
 from importlib import resources
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import psycopg
 from psycopg import sql
@@ -97,6 +97,7 @@ def _choose_schemas(all_schemas: Iterable[str], schemas: Sequence[str] | None,
 # as the model's fields, so objects are built without per-field Python code.
 _PREBUILT: dict[str, type] = {"columns": Column, "grants": Grant, "policies": Policy}
 _TUPLE_FIELDS: dict[type, tuple[str, ...]] = {Policy: ("roles",)}
+_TUPLE_ROWS = frozenset({"constraints", "indexes"})
 
 
 def _model_objects(cur_names: Sequence[str], rows: Sequence[Sequence[Any]], cls: type[_T]
@@ -139,7 +140,8 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
             text = query_text(name)
             if text is None:
                 continue
-            cur = conn.cursor(row_factory=tuple_row if name in _PREBUILT else dict_row)
+            factory = tuple_row if name in _PREBUILT or name in _TUPLE_ROWS else dict_row
+            cur = conn.cursor(row_factory=factory)
             cur.execute(text, params if "%(" in text else None)  # type: ignore[arg-type]
             cursors[name] = cur
         pipeline.sync()
@@ -148,6 +150,9 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
             if name in _PREBUILT:
                 fields = [d.name for d in cur.description or ()]
                 results[name] = _model_objects(fields, fetched, _PREBUILT[name])
+                continue
+            if name in _TUPLE_ROWS:
+                results[name] = fetched
                 continue
             dicts: list[dict[str, Any]] = fetched
             if name == "relations":  # parse the ACLs while the server works on
@@ -322,29 +327,27 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
         table = names_by_oid.get(oid, {})
         return tuple(table.get(n, str(n)) for n in attnums or ())
 
-    for con in rows["constraints"]:
-        ref_columns = (tuple(con["ref_columns"]) if con["ref_columns"] is not None
-                       else column_names_of(con["ref_oid"], con["ref_attnums"]))
-        by_oid["constraints"][con["oid"]].append(_new_constraint(
-            name=con["name"], kind=_CONSTRAINT_KINDS[con["kind"]],  # type: ignore[arg-type]
-            columns=column_names_of(con["oid"], con["attnums"]), definition=con["definition"],
-            ref_schema=con["ref_schema"], ref_table=con["ref_table"],
-            ref_columns=ref_columns,
-            on_update=_FK_ACTIONS.get(con["on_update"] or ""),
-            on_delete=_FK_ACTIONS.get(con["on_delete"] or ""),
-            match_type=_MATCH.get(con["match_type"] or ""), deferrable=con["deferrable"],
-            initially_deferred=con["initially_deferred"], validated=con["validated"],
-            inherited=con["inherited"]))
-    for idx in rows["indexes"]:
-        keys = idx["attnums"][: idx["nkeys"]]
-        if idx["expressions"] is not None:
-            columns = tuple(idx["expressions"])
-        else:
-            columns = column_names_of(idx["oid"], keys)
-        by_oid["indexes"][idx["oid"]].append(_new_index(
-            name=idx["name"], columns=columns, definition=idx["definition"],
-            unique=idx["unique"], primary=idx["primary"], predicate=idx["predicate"],
-            method=idx["method"], valid=idx["valid"]))
+    # Tuples in the SQL files' column order (no per-row dicts: thousands of each).
+    new_constraint = _new_constraint
+    for (oid, name, kind, attnums, definition, ref_oid, ref_schema, ref_table, ref_attnums,
+         ref_names, on_update, on_delete, match_type, deferrable, initially_deferred,
+         validated, inherited) in cast(list[tuple[Any, ...]], rows["constraints"]):
+        by_oid["constraints"][oid].append(new_constraint(
+            name=name, kind=_CONSTRAINT_KINDS[kind], columns=column_names_of(oid, attnums),
+            definition=definition, ref_schema=ref_schema, ref_table=ref_table,
+            ref_columns=(tuple(ref_names) if ref_names is not None
+                         else column_names_of(ref_oid, ref_attnums)),
+            on_update=_FK_ACTIONS.get(on_update or ""), on_delete=_FK_ACTIONS.get(on_delete or ""),
+            match_type=_MATCH.get(match_type or ""), deferrable=deferrable,
+            initially_deferred=initially_deferred, validated=validated, inherited=inherited))
+    new_index = _new_index
+    for (oid, name, attnums, expressions, nkeys, definition, unique, primary, predicate, method,
+         valid) in cast(list[tuple[Any, ...]], rows["indexes"]):
+        columns = (tuple(expressions) if expressions is not None
+                   else column_names_of(oid, attnums[:nkeys]))
+        by_oid["indexes"][oid].append(new_index(
+            name=name, columns=columns, definition=definition, unique=unique, primary=primary,
+            predicate=predicate, method=method, valid=valid))
     for trg in rows["triggers"]:
         timing, events, level = _tgtype(trg["tgtype"])
         by_oid["triggers"][trg["oid"]].append(Trigger(
