@@ -246,6 +246,8 @@ class Relation:
     insertable: bool = True
     updatable: bool = True
     deletable: bool = True
+    extension: str | None = None
+    """The extension this object belongs to (``CREATE EXTENSION`` made it), if any."""
 
     @property
     def qualified_name(self) -> str:
@@ -296,6 +298,8 @@ class EnumType:
     name: str
     labels: tuple[str, ...]
     comment: str | None = None
+    extension: str | None = None
+    """The extension this object belongs to (``CREATE EXTENSION`` made it), if any."""
 
     @property
     def qualified_name(self) -> str:
@@ -310,6 +314,8 @@ class Domain:
     nullable: bool = True
     default: str | None = None
     checks: tuple[str, ...] = ()
+    extension: str | None = None
+    """The extension this object belongs to (``CREATE EXTENSION`` made it), if any."""
 
     @property
     def qualified_name(self) -> str:
@@ -329,6 +335,8 @@ class CompositeType:
     schema: str
     name: str
     attributes: tuple[CompositeAttribute, ...]
+    extension: str | None = None
+    """The extension this object belongs to (``CREATE EXTENSION`` made it), if any."""
 
     @property
     def qualified_name(self) -> str:
@@ -374,6 +382,8 @@ class Function:
     """``pg_get_function_result``: ``SETOF public.tickets``, ``TABLE(id bigint, ...)``."""
     return_udt_name: str = ""
     return_type_schema: str = "pg_catalog"
+    extension: str | None = None
+    """The extension this object belongs to (``CREATE EXTENSION`` made it), if any."""
 
     @property
     def qualified_name(self) -> str:

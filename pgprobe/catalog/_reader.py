@@ -20,7 +20,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row, tuple_row
 
-from .._errors import CatalogError
+from .._errors import CatalogError, InputError
 from ._model import (
     Cast,
     Column,
@@ -48,7 +48,7 @@ from ._model import (
 
 _T = TypeVar("_T")
 
-__all__ = ["snapshot", "SYSTEM_SCHEMAS", "SUPABASE_INTERNAL_SCHEMAS"]
+__all__ = ["snapshot", "SKIPPABLE", "SYSTEM_SCHEMAS", "SUPABASE_INTERNAL_SCHEMAS"]
 
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
 SUPABASE_INTERNAL_SCHEMAS = (
@@ -69,6 +69,10 @@ _ARG_MODES = {"i": "in", "o": "out", "b": "inout", "v": "variadic", "t": "table"
 _TYPE_KINDS = {"b": "base", "e": "enum", "d": "domain", "c": "composite", "r": "range",
                "m": "multirange", "p": "pseudo"}
 _IDENTITY = {"a": "always", "d": "by_default"}
+
+SKIPPABLE = ("constraints", "indexes", "triggers", "policies", "grants", "types", "functions",
+             "publications", "extensions", "roles", "view_sources", "casts", "migrations")
+"""Kinds ``snapshot(skip=...)`` can leave out."""
 
 _QUERIES = ("server", "schemas", "relations", "columns", "constraints", "indexes", "triggers",
             "policies", "grants", "types", "functions", "publications", "extensions", "roles",
@@ -138,7 +142,7 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
         conn.execute("select set_config('search_path', '', true)")
         for name in names:
             text = query_text(name)
-            if text is None:
+            if text is None or name in params.get("skip", ()):
                 continue
             factory = tuple_row if name in _PREBUILT or name in _TUPLE_ROWS else dict_row
             cur = conn.cursor(row_factory=factory)
@@ -156,8 +160,9 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
                 continue
             dicts: list[dict[str, Any]] = fetched
             if name == "relations":  # parse the ACLs while the server works on
+                with_grants = "grants" not in params.get("skip", ())
                 for row in dicts:
-                    row["acl"] = table_grants(row["acl"])
+                    row["acl"] = table_grants(row["acl"]) if with_grants else []
             results[name] = dicts
 
 
@@ -331,7 +336,7 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
     new_constraint = _new_constraint
     for (oid, name, kind, attnums, definition, ref_oid, ref_schema, ref_table, ref_attnums,
          ref_names, on_update, on_delete, match_type, deferrable, initially_deferred,
-         validated, inherited) in cast(list[tuple[Any, ...]], rows["constraints"]):
+         validated, inherited) in cast(list[tuple[Any, ...]], rows.get("constraints", [])):
         by_oid["constraints"][oid].append(new_constraint(
             name=name, kind=_CONSTRAINT_KINDS[kind], columns=column_names_of(oid, attnums),
             definition=definition, ref_schema=ref_schema, ref_table=ref_table,
@@ -342,19 +347,19 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
             initially_deferred=initially_deferred, validated=validated, inherited=inherited))
     new_index = _new_index
     for (oid, name, attnums, expressions, nkeys, definition, unique, primary, predicate, method,
-         valid) in cast(list[tuple[Any, ...]], rows["indexes"]):
+         valid) in cast(list[tuple[Any, ...]], rows.get("indexes", [])):
         columns = (tuple(expressions) if expressions is not None
                    else column_names_of(oid, attnums[:nkeys]))
         by_oid["indexes"][oid].append(new_index(
             name=name, columns=columns, definition=definition, unique=unique, primary=primary,
             predicate=predicate, method=method, valid=valid))
-    for trg in rows["triggers"]:
+    for trg in rows.get("triggers", []):
         timing, events, level = _tgtype(trg["tgtype"])
         by_oid["triggers"][trg["oid"]].append(Trigger(
             name=trg["name"], timing=timing, events=events, level=level,  # type: ignore[arg-type]
             function=trg["function"], definition=trg["definition"], enabled=trg["enabled"]))
-    by_oid["policies"] = rows["policies"]  # type: ignore[assignment]  # prebuilt by _send
-    by_oid["grants"] = rows["grants"]  # type: ignore[assignment]  # prebuilt by _send
+    by_oid["policies"] = rows.get("policies", {})  # type: ignore[assignment]  # prebuilt by _send
+    by_oid["grants"] = rows.get("grants", {})  # type: ignore[assignment]  # prebuilt by _send
     sources: dict[tuple[str, str], list[ViewColumnSource]] = defaultdict(list)
     for src in rows.get("view_sources", []):
         sources[(src["view_schema"], src["view_name"])].append(ViewColumnSource(
@@ -380,22 +385,24 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
                                                      s.source_column))),
             partition_of=rel["partition_of"], partition_bound=rel["partition_bound"],
             insertable=bool(event_bits & 8), updatable=bool(event_bits & 4),
-            deletable=bool(event_bits & 16)))
+            deletable=bool(event_bits & 16), extension=rel["extension"]))
     relations.sort(key=lambda r: (r.schema, r.name))
 
     enums, domains, composites = [], [], []
-    for t in rows["types"]:
+    for t in rows.get("types", []):
         if t["kind"] == "e":
-            enums.append(EnumType(t["schema"], t["name"], tuple(t["labels"]), t["comment"]))
+            enums.append(EnumType(t["schema"], t["name"], tuple(t["labels"]), t["comment"],
+                                  extension=t["extension"]))
         elif t["kind"] == "d":
             domains.append(Domain(t["schema"], t["name"], t["base_type"], t["nullable"],
-                                  t["default"], tuple(t["checks"] or ())))
+                                  t["default"], tuple(t["checks"] or ()), extension=t["extension"]))
         else:
             attrs = tuple(CompositeAttribute(*json.loads(a)) for a in t["attributes"] or ())
-            composites.append(CompositeType(t["schema"], t["name"], attrs))
+            composites.append(CompositeType(t["schema"], t["name"], attrs,
+                                            extension=t["extension"]))
 
     functions = []
-    for f in rows["functions"]:
+    for f in rows.get("functions", []):
         names = list(f["arg_names"])
         types = list(f["arg_types"])
         modes = list(f["arg_modes"]) or ["i"] * len(types)
@@ -427,7 +434,7 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
             comment=f["comment"], definition=f["definition"], owner=f["owner"], grants=grants,
             config=tuple(f["config"]), rows=float(f["rows"] or 0), arguments=f["arguments"],
             result=f["result"] or "", return_udt_name=f["return_udt_name"],
-            return_type_schema=f["return_type_schema"]))
+            return_type_schema=f["return_type_schema"], extension=f["extension"]))
     functions.sort(key=lambda fn: (fn.schema, fn.name, fn.identity_args))
 
     server = rows["server"][0]
@@ -445,11 +452,11 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
         functions=tuple(functions),
         publications=tuple(sorted(
             (Publication(p["name"], p["all_tables"], tuple(p["tables"]), tuple(p["actions"]))
-             for p in rows["publications"]), key=lambda p: p.name)),
+             for p in rows.get("publications", [])), key=lambda p: p.name)),
         extensions=tuple(sorted((Extension(e["name"], e["schema"], e["version"])
-                                 for e in rows["extensions"]), key=lambda e: e.name)),
+                                 for e in rows.get("extensions", [])), key=lambda e: e.name)),
         roles=tuple(sorted((Role(r["name"], r["superuser"], r["can_login"], r["bypass_rls"],
-                                 r["inherit"], tuple(r["member_of"])) for r in rows["roles"]),
+                                 r["inherit"], tuple(r["member_of"])) for r in rows.get("roles", [])),
                            key=lambda r: r.name)),
         casts=tuple(sorted((Cast(**c) for c in rows.get("casts", ())),
                            key=lambda c: (c.source, c.target))),
@@ -461,7 +468,7 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
 def snapshot(source: Any = None, schemas: Sequence[str] | None = None, *,
              exclude_schemas: Sequence[str] = (),
              progress: Callable[[str], None] | None = None, parallel: bool = True,
-             relations: Collection[str] | None = None) -> Snapshot:
+             relations: Collection[str] | None = None, skip: Collection[str] = ()) -> Snapshot:
     """Read the catalog of a database into one immutable :class:`Snapshot`.
 
     ``source`` is anything :func:`pgprobe.connect` accepts (a DSN, a Probe, a psycopg
@@ -469,7 +476,9 @@ def snapshot(source: Any = None, schemas: Sequence[str] | None = None, *,
     schemas to expand; by default every non-system schema except Supabase's internal ones
     (``auth``, ``storage``, ...), which are still listed. ``relations`` (qualified names)
     restricts the per-relation objects to those relations (everything else is read in full):
-    a partial snapshot, for diffing only what changed.
+    a partial snapshot, for diffing only what changed. ``skip`` leaves whole kinds out
+    (e.g. ``skip=("grants", "policies", "indexes")`` when generating types); the snapshot's
+    ``options["skip"]`` records it.
 
     >>> import pgprobe                                          # doctest: +SKIP
     >>> snap = pgprobe.snapshot("postgresql://postgres@/pgprobe_demo?host=/tmp/sock")  # doctest: +SKIP
@@ -496,12 +505,17 @@ def snapshot(source: Any = None, schemas: Sequence[str] | None = None, *,
         wanted = None
         if relations is not None:
             wanted = sorted({".".join(split_name(r)) for r in relations})
-        rows = _run_all(conn, {"schemas": expanded, "relations": wanted}, progress, second)
+        unknown = sorted(set(skip) - set(SKIPPABLE))
+        if unknown:
+            raise InputError(f"cannot skip {', '.join(unknown)}",
+                             hint=f"skippable kinds: {', '.join(SKIPPABLE)}")
+        rows = _run_all(conn, {"schemas": expanded, "relations": wanted, "skip": tuple(skip)},
+                        progress, second)
         if wanted is not None:
             keep = set(wanted)
             rows["view_sources"] = [v for v in rows.get("view_sources", [])
                                     if f"{v['view_schema']}.{v['view_name']}" in keep]
-        migrations = _migrations(conn)
+        migrations = None if "migrations" in skip else _migrations(conn)
     except psycopg.Error as exc:
         from ..connect import _explain_query_error
 
@@ -515,4 +529,6 @@ def snapshot(source: Any = None, schemas: Sequence[str] | None = None, *,
                                "exclude_schemas": list(exclude_schemas)}
     if relations is not None:
         options["relations"] = sorted({".".join(split_name(r)) for r in relations})
+    if skip:
+        options["skip"] = sorted(skip)
     return build_snapshot(rows, migrations, expanded, options)

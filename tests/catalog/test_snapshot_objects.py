@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from pgprobe import Snapshot, snapshot
+from pgprobe import InputError, Snapshot, snapshot
 
 DDL = """
 create schema other;
@@ -97,8 +97,10 @@ def test_exclusion_constraint_and_all_tables_publication(objects_snapshot: Snaps
     assert [c.kind for c in excl] == ["exclusion"]
     assert objects_snapshot.publication("pub_all").all_tables
     assert objects_snapshot.extensions and any(e.name == "btree_gist" for e in objects_snapshot.extensions)
-    # Extension members are not user objects.
-    assert not any(f.name.startswith("gbt_") for f in objects_snapshot.functions)
+    # Extension members are listed (postgres-meta and PostgREST see them) and marked.
+    members = [f for f in objects_snapshot.functions if f.name.startswith("gbt_")]
+    assert members and all(f.extension == "btree_gist" for f in members)
+    assert all(f.extension is None for f in objects_snapshot.functions_named("public.f"))
 
 
 def test_round_trip_of_every_kind(objects_snapshot: Snapshot, tmp_path: object) -> None:
@@ -144,3 +146,15 @@ def test_casts_on_domains_are_recorded(scratch_dsn: str) -> None:
     snap = snapshot(scratch_dsn)
     assert [(c.source, c.target, c.function, c.context, c.source_is_domain)
             for c in snap.casts] == [("public.color", "json", "public.color_to_json", "implicit", True)]
+
+
+def test_skip_leaves_kinds_out(demo_dsn: str, demo_snapshot: Snapshot) -> None:
+    lean = snapshot(demo_dsn, skip=("grants", "policies", "indexes", "migrations"))
+    tickets = lean.table("public.tickets")
+    assert tickets.grants == () and tickets.policies == () and tickets.indexes == ()
+    assert tickets.columns == demo_snapshot.table("public.tickets").columns
+    assert tickets.constraints == demo_snapshot.table("public.tickets").constraints
+    assert lean.migrations is None and lean.options["skip"] == ["grants", "indexes",
+                                                                 "migrations", "policies"]
+    with pytest.raises(InputError, match="cannot skip columns"):
+        snapshot(demo_dsn, skip=("columns",))

@@ -1,5 +1,8 @@
 -- Functions and procedures (not those that belong to extensions).
 select n.nspname as schema,
+       (select e.extname from pg_depend d join pg_extension e on e.oid = d.refobjid
+        where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
+         as extension,
        p.proname as name,
        pg_get_function_identity_arguments(p.oid) as identity_args,
        coalesce(p.proargnames, '{}') as arg_names,
@@ -46,5 +49,3 @@ join pg_namespace rtn on rtn.oid = rt.typnamespace
 left join pg_class rc on rc.oid = rt.typrelid
 left join pg_namespace rn on rn.oid = rc.relnamespace
 where n.nspname = any(%(schemas)s)
-  and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass
-                  and d.objid = p.oid and d.deptype = 'e')

@@ -1,5 +1,8 @@
 -- Tables, partitioned tables, views, materialized views and foreign tables of the expanded schemas.
 select c.oid,
+       (select e.extname from pg_depend d join pg_extension e on e.oid = d.refobjid
+        where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
+         as extension,
        n.nspname as schema,
        c.relname as name,
        c.relkind as kind,
@@ -23,5 +26,3 @@ left join pg_description ds on ds.objoid = c.oid and ds.classoid = 'pg_class'::r
 where n.nspname = any(%(schemas)s)
   and (%(relations)s::text[] is null or (n.nspname || '.' || c.relname) = any(%(relations)s::text[]))
   and c.relkind in ('r', 'p', 'v', 'm', 'f')
-  and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass
-                  and d.objid = c.oid and d.deptype = 'e')

@@ -1,6 +1,9 @@
 -- Enums (with labels in order), domains (with base type and checks) and composite types of
 -- every non-system schema: few, and columns of expanded schemas may use types from any schema.
 select n.nspname as schema,
+       (select e.extname from pg_depend d join pg_extension e on e.oid = d.refobjid
+        where d.classid = 'pg_type'::regclass and d.objid = t.oid and d.deptype = 'e')
+         as extension,
        t.typname as name,
        t.typtype as kind,
        obj_description(t.oid, 'pg_type') as comment,
@@ -28,5 +31,3 @@ where n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
   and n.nspname !~ '^pg_(toast_)?temp_'
   and (t.typtype in ('e', 'd')
        or (t.typtype = 'c' and exists (select 1 from pg_class c where c.oid = t.typrelid and c.relkind = 'c')))
-  and not exists (select 1 from pg_depend d where d.classid = 'pg_type'::regclass
-                  and d.objid = t.oid and d.deptype = 'e')
