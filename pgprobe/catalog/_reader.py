@@ -12,7 +12,7 @@ import json
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, TypeVar, cast
 
@@ -297,6 +297,14 @@ def table_grants(acl: Sequence[str] | None) -> list[Grant]:
     >>> [(g.grantee, g.privilege, g.grantable) for g in table_grants(['anon=r*/postgres', '=a/x'])]
     [('anon', 'select', True), ('public', 'insert', False)]
     """
+    if not acl:
+        return []
+    # Most tables share one ACL (default privileges); Grants are immutable, so share them too.
+    return list(_grants_of_acl(tuple(acl)))
+
+
+@lru_cache(maxsize=4096)
+def _grants_of_acl(acl: tuple[str, ...]) -> tuple[Grant, ...]:
     grants: dict[tuple[str, str], bool] = {}
     for item in acl or ():
         grantee, privileges = _split_acl_item(item)
@@ -309,8 +317,8 @@ def table_grants(acl: Sequence[str] | None) -> list[Grant]:
                 continue
             option = privileges[i + 1: i + 2] == "*"
             grants[(grantee, privilege)] = grants.get((grantee, privilege), False) or option
-    return [_new_grant(grantee=g, privilege=p, grantable=o)
-            for (g, p), o in sorted(grants.items())]
+    return tuple(_new_grant(grantee=g, privilege=p, grantable=o)
+                 for (g, p), o in sorted(grants.items()))
 
 
 def _tgtype(bits: int) -> tuple[str, tuple[str, ...], str]:
