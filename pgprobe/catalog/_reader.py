@@ -178,11 +178,11 @@ def _run_all(conn: psycopg.Connection[Any], params: dict[str, Any],
         conn.execute("set transaction isolation level repeatable read")
         snapshot_id = None
         if second_dsn is not None:
-            try:
-                with conn.transaction():
-                    snapshot_id = conn.execute("select pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
-            except psycopg.Error:
-                snapshot_id = None
+            # Not in a savepoint: PostgreSQL exports snapshots only from the top transaction.
+            # It cannot fail on a server that supports it (9.2+); a standby in recovery can.
+            row = conn.execute("select case when pg_is_in_recovery() then null "
+                               "else pg_export_snapshot() end").fetchone()
+            snapshot_id = row[0] if row else None
         if snapshot_id is not None and second_dsn is not None:
             imported = threading.Event()
             other: dict[str, list[dict[str, Any]]] = {}

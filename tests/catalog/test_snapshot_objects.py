@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import psycopg
 import pytest
 
@@ -158,3 +160,25 @@ def test_skip_leaves_kinds_out(demo_dsn: str, demo_snapshot: Snapshot) -> None:
                                                                  "migrations", "policies"]
     with pytest.raises(InputError, match="cannot skip columns"):
         snapshot(demo_dsn, skip=("columns",))
+
+
+def test_a_dsn_is_read_on_two_connections_sharing_one_snapshot(
+        demo_dsn: str, demo_snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from pgprobe.catalog import _reader
+
+    threads: list[str] = []
+    send = _reader._send
+
+    def recording_send(*args: object) -> None:
+        threads.append(threading.current_thread().name)
+        send(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_reader, "_send", recording_send)
+    both = snapshot(demo_dsn)
+    assert sorted(threads) == ["MainThread", "pgprobe-catalog"]
+    threads.clear()
+    one = snapshot(demo_dsn, parallel=False)
+    assert threads == ["MainThread"]
+    assert replace(both, roles=()) == replace(one, roles=()) == replace(demo_snapshot, roles=())
