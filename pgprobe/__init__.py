@@ -25,8 +25,10 @@ from ._errors import (
 )
 
 if TYPE_CHECKING:  # the lazy names, for type checkers and editors
-    from .catalog import Snapshot, snapshot
-    from .connect import Probe, connect
+    from .catalog import Snapshot as Snapshot
+    from .catalog import snapshot as snapshot
+    from .connect import Probe as Probe
+    from .connect import connect as connect
 
 __version__ = "0.1.0"
 
