@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from ..catalog._model import Column, Domain, Function, Relation, Snapshot
+from ..catalog._model import Column, Domain, Function, Relation, Snapshot, split_name
 from ._meta import (
     JSON_OID,
     JSONB_OID,
@@ -62,28 +62,8 @@ def _quote(name: str) -> str:
 
 def _split_qualified(text: str) -> tuple[str | None, str]:
     """``public."My Type"`` -> ("public", "My Type"); a bare name -> (None, name)."""
-    parts: list[str] = []
-    buf: list[str] = []
-    quoted = False
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == '"':
-            if quoted and text[i + 1:i + 2] == '"':
-                buf.append('"')
-                i += 2
-                continue
-            quoted = not quoted
-        elif ch == "." and not quoted:
-            parts.append("".join(buf))
-            buf = []
-        else:
-            buf.append(ch)
-        i += 1
-    parts.append("".join(buf))
-    if len(parts) == 1:
-        return None, parts[0]
-    return ".".join(parts[:-1]), parts[-1]
+    schema, name = split_name(text, default_schema="")
+    return schema or None, name
 
 
 def display_to_typname(display: str) -> tuple[str, str]:
