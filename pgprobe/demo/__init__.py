@@ -21,7 +21,6 @@ pgprobe._errors.NotFoundError: no column name in public.tickets; did you mean ..
 
 from __future__ import annotations
 
-import re
 from importlib import resources
 from pathlib import Path
 
@@ -43,34 +42,26 @@ def migrations_dir() -> Path:
     return Path(str(resources.files(__package__) / "migrations"))
 
 
-def _history_statements() -> list[tuple[str, list[str]]]:
-    """(version, statements recorded in the history) for every row of ``history.sql``."""
-    text = _package_file("history.sql").read_text()
-    rows = re.findall(r"\('(\d+)', '[^']*', (null|array\[(.*?)\])\)", text, re.S)
-    out = []
-    for version, _, body in rows:
-        statements = [m.replace("''", "'") for m in re.findall(r"'((?:[^']|'')*)'", body or "")]
-        out.append((version, statements))
-    return out
-
-
 def load(dsn: str) -> None:
     """Build the demo into the (empty) database at ``dsn`` the way production got it: the
-    Supabase stand-in, then every migration the history records as applied (the file, each
-    in its own transaction as Supabase runs them; for the dashboard hotfix, its recorded
-    statements), then the history rows and some data."""
+    Supabase stand-in and the history rows (``history.sql``), then every migration the
+    history records as applied, in version order and each in its own transaction as Supabase
+    runs them (the file; for the dashboard hotfix, which has no file, its recorded
+    statements), then some data."""
     files = {p.name.split("_", 1)[0]: p for p in migrations_dir().glob("*.sql")}
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(_package_file("supabase_standin.sql").read_text())  # type: ignore[call-overload]
-        for version, statements in _history_statements():
+        conn.execute(_package_file("history.sql").read_text())  # type: ignore[call-overload]
+        history = conn.execute("select version, statements from "
+                               "supabase_migrations.schema_migrations order by version").fetchall()
+        for version, statements in history:
             with conn.transaction():
                 if version in files:
                     conn.execute(files[version].read_text())  # type: ignore[call-overload]
                 else:
-                    for statement in statements:
-                        conn.execute(statement)  # type: ignore[call-overload]
-        for name in ("history.sql", "data.sql"):
-            conn.execute(_package_file(name).read_text())  # type: ignore[call-overload]
+                    for statement in statements or ():
+                        conn.execute(statement)
+        conn.execute(_package_file("data.sql").read_text())  # type: ignore[call-overload]
         conn.execute("analyze")
 
 

@@ -1,8 +1,11 @@
-"""``pgprobe lint PATH... [--format text|json|markdown] [--baseline snap.json | --dsn DSN]``."""
+"""``pgprobe lint PATH... [--format text|json|markdown] [--baseline snap.json | --dsn DSN]
+[--[no-]parallel]``."""
 
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import sys
 from typing import Any
 
@@ -28,6 +31,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="schema served by the API (repeatable; default: public)")
     p.add_argument("--rule", action="append", dest="rules", help="only this rule (repeatable)")
     p.add_argument("--list-rules", action="store_true", help="print the rules and exit")
+    p.add_argument("--parallel", action=argparse.BooleanOptionalAction, default=None,
+                   help="split a long run over two processes (default: when it is long "
+                        "enough and two CPUs are free; the findings are the same)")
+
+
+def one_shot_process() -> bool:
+    """True when this process is the ``pgprobe`` command itself (it exits right after the
+    command), not a program or test that called the CLI's functions."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if spec is not None:
+        return spec.name in ("pgprobe.cli", "pgprobe.lint.__main__")
+    return os.path.basename(getattr(main, "__file__", None) or "") in ("pgprobe", "pgprobe.exe")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,8 +64,15 @@ def run(args: argparse.Namespace) -> int:
         from ._engine import load_baseline
 
         baseline = load_baseline(args.baseline or args.dsn)
+    one_shot = one_shot_process()
+    if one_shot:  # the process ends with this command: nothing to free, nothing to collect
+        from . import _engine
+
+        _engine.RELEASE_TREES = False
+        gc.disable()
     report = lint(args.paths, baseline=baseline,
-                  exposed_schemas=tuple(args.exposed or ("public",)), rules=args.rules)
+                  exposed_schemas=tuple(args.exposed or ("public",)), rules=args.rules,
+                  parallel=args.parallel)
     if args.format == "json":
         out = report.to_json()
     elif args.format == "markdown":
@@ -57,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         out = report.to_text()
     sys.stdout.write(out + "\n")
+    if one_shot:  # exit now: the interpreter's teardown would walk every object for nothing
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(report.exit_code)
     return report.exit_code
 
 

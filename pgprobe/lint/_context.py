@@ -40,13 +40,15 @@ class Context:
     @property
     def future(self) -> dict[str, tuple[SourceFile, int]]:
         """First creation of each ``kind:name`` in the sequence, in files that parse (built
-        on first use: only findings ask "is it created later?")."""
+        on first use: only findings ask "is it created later?"; the same whenever it is
+        built, as every file is parsed before its problems are looked at)."""
         if self._future is None:
             self._future = {}
             for f in self.files:
+                stmts = f.statements()  # parsed first: its problems are known only then
                 if f.problems:
                     continue
-                for st in f.statements():
+                for st in stmts:
                     if st.kind in _CREATES:
                         hit = created_object(self.state, st)
                         if hit is not None:

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from ._rules_meta import SEVERITY_ORDER, Severity
@@ -29,7 +29,9 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape: ``{rule, severity, file, line, column, message, hint}``."""
-        return asdict(self)
+        return {"rule": self.rule, "severity": self.severity, "file": self.file,
+                "line": self.line, "column": self.column, "message": self.message,
+                "hint": self.hint}
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.file, self.line, self.column, SEVERITY_ORDER[self.severity], self.rule)

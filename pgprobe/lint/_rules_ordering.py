@@ -158,19 +158,16 @@ class UseBeforeCreate(Rule):
                           f"column {cd.get('colname')}")
 
     def _CreateStmt(self, ctx: Context, st: Statement, n: dict[str, Any]) -> None:
-        me = ctx.state.rel(n["relation"])
-        for elt in n.get("tableElts", ()):
-            if "ColumnDef" in elt:
-                cd = elt["ColumnDef"]
-                self._types(ctx, st, cd)
-                cons = [c["Constraint"] for c in cd.get("constraints", ()) if "Constraint" in c]
-            elif "Constraint" in elt:
-                cons = [elt["Constraint"]]
-            else:
-                continue
-            for con in cons:
-                if "pktable" in con and ctx.state.rel(con["pktable"]) != me:
-                    self._table(ctx, st, con["pktable"], "REFERENCES")
+        state = ctx.state
+        me = state.rel(n["relation"])
+        for is_column, x in create_uses(n, state.search_path):
+            if is_column:  # self._types(ctx, st, x), inlined
+                name = column_type(x, state.search_path)
+                if name is not None and not state.has_type(name):
+                    self._missing(ctx, st, "type", name, x["typeName"].get("location"),
+                                  f"column {x.get('colname')}")
+            elif state.rel(x["pktable"]) != me:
+                self._table(ctx, st, x["pktable"], "REFERENCES")
 
     def _GrantStmt(self, ctx: Context, st: Statement, n: dict[str, Any]) -> None:
         if n.get("targtype") != "ACL_TARGET_OBJECT":
@@ -269,6 +266,31 @@ class UseBeforeCreate(Rule):
         if n.get("renameType") in ("OBJECT_TABLE", "OBJECT_COLUMN") and "relation" in n:
             self._table(ctx, st, n["relation"], "ALTER TABLE ... RENAME",
                         bool(n.get("missing_ok")))
+
+
+_USES_KEY = "\x00pgprobe_uses"
+
+
+def create_uses(n: dict[str, Any], search_path: str) -> list[tuple[bool, dict[str, Any]]]:
+    """What a ``CreateStmt`` needs to exist, in order: ``(True, ColumnDef)`` for a column
+    whose type is not built in, ``(False, Constraint)`` for a foreign key (cached in the
+    node: a table has many columns, most of built-in types)."""
+    hit = n.get(_USES_KEY)
+    if hit is None:
+        hit = n[_USES_KEY] = []
+        for elt in n.get("tableElts", ()):
+            cd = elt.get("ColumnDef")
+            if cd is not None:
+                name = column_type(cd, search_path)
+                if name is not None and not name.startswith("pg_catalog."):
+                    hit.append((True, cd))
+                cons = [c["Constraint"] for c in cd.get("constraints", ()) if "Constraint" in c]
+            elif "Constraint" in elt:
+                cons = [elt["Constraint"]]
+            else:
+                continue
+            hit.extend((False, con) for con in cons if "pktable" in con)
+    return hit  # type: ignore[no-any-return]
 
 
 # -- ordering: re-runs and duplicates ------------------------------------------------------
@@ -387,6 +409,8 @@ class EnumValueSameTransaction(Rule):
         self._added: dict[str, tuple[str, Statement]] = {}
 
     def visit(self, ctx: Context, st: Statement) -> None:
+        if not self._added and st.kind != "AlterEnumStmt":
+            return  # the common case, first: nothing added in this file (or any before)
         if self._file != ctx.file_index:
             self._file, self._added = ctx.file_index, {}
         n = st.node

@@ -14,6 +14,7 @@ the plain SQL statements inside it are still read.
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -85,11 +86,7 @@ class Statement:
     @property
     def pos(self) -> int:
         if self._pos is None:
-            if self.base_char is not None:
-                self._pos = self.base_char
-            else:
-                start = self.file.char_of_byte(self.byte_start)
-                self._pos = _SKIP_RE.match(self.file.text, start).end()  # type: ignore[union-attr]
+            self._pos = _first_char(self.file, self.byte_start, self.base_char)
         return self._pos
 
     def node_pos(self, location: int | None) -> int:
@@ -107,12 +104,39 @@ class Statement:
         return data[self.byte_start : end].decode("utf-8", "replace")
 
 
+def _first_char(file: SourceFile, byte_start: int, base_char: int | None) -> int:
+    """Char offset of a statement's first token (its text may start with comments)."""
+    if base_char is not None:
+        return base_char
+    start = file.char_of_byte(byte_start)
+    return _SKIP_RE.match(file.text, start).end()  # type: ignore[union-attr]
+
+
+class Placed:
+    """Where a statement is, without its parse tree: what an object's origin keeps of the
+    statement that made it once it crosses to another process (``pos``, ``guarded``)."""
+
+    __slots__ = ("_pos", "base_char", "byte_start", "file", "guarded")
+
+    def __init__(self, file: SourceFile, byte_start: int, base_char: int | None,
+                 guarded: bool) -> None:
+        self.file, self.byte_start, self.base_char = file, byte_start, base_char
+        self.guarded = guarded
+        self._pos: int | None = None
+
+    @property
+    def pos(self) -> int:
+        if self._pos is None:
+            self._pos = _first_char(self.file, self.byte_start, self.base_char)
+        return self._pos
+
+
 class SourceFile:
     """One migration file: its text, Supabase version, line table and statements."""
 
     def __init__(self, path: str, text: str, *, from_directory: bool = False) -> None:
         self.path = path
-        self.name = Path(path).name
+        self.name = os.path.basename(path)
         self.text = text
         self.from_directory = from_directory
         m = VERSION_RE.match(self.name)
@@ -128,9 +152,10 @@ class SourceFile:
         return cls(path, text)
 
     @classmethod
-    def read(cls, path: Path, *, from_directory: bool = False) -> SourceFile:
+    def read(cls, path: Path | str, *, from_directory: bool = False) -> SourceFile:
         try:
-            raw = path.read_bytes()
+            with open(path, "rb", buffering=0) as fh:  # one read of the whole file
+                raw = fh.read()
         except OSError as exc:
             raise InputError(f"cannot read {path}: {exc.strerror}", where=str(path)) from None
         text = raw.decode("utf-8", "replace")
@@ -327,9 +352,10 @@ def order_paths(paths: list[str | Path]) -> list[tuple[Path, bool]]:
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            files = sorted((f for f in path.iterdir() if f.suffix == ".sql" and f.is_file()),
-                           key=lambda f: f.name)
-            out.extend((f, True) for f in files)
+            with os.scandir(path) as entries:  # no stat per file: the names say enough
+                names = sorted(e.name for e in entries if e.name.endswith(".sql")
+                               and e.name != ".sql" and e.is_file())
+            out.extend((path / name, True) for name in names)
         elif path.is_file():
             out.append((path, False))
         else:

@@ -15,13 +15,14 @@ True
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..catalog._model import Snapshot
-    from ._source import Statement
+    from ._source import Placed, Statement
 
 #: Schemas a Supabase project provides; objects there are not created by the migrations.
 PLATFORM_SCHEMAS = frozenset({
@@ -39,7 +40,8 @@ class Origin:
 
     __slots__ = ("file", "file_index", "stmt")
 
-    def __init__(self, file: str, file_index: int = -1, stmt: Statement | None = None) -> None:
+    def __init__(self, file: str, file_index: int = -1,
+                 stmt: Statement | Placed | None = None) -> None:
         self.file = file
         self.file_index = file_index
         self.stmt = stmt
@@ -105,8 +107,35 @@ def column_type(cd: dict[str, Any], default: str) -> str | None:
     """Qualified type of a ``ColumnDef`` (cached in the node: rules and state both ask)."""
     hit = cd.get(_QTYPE)
     if hit is None and "typeName" in cd:
-        hit = cd[_QTYPE] = type_name(cd["typeName"], default)
+        # interned: the thousands of columns share a few type names (a smaller state)
+        hit = cd[_QTYPE] = sys.intern(type_name(cd["typeName"], default))
     return hit
+
+
+_ELEMENTS = "\x00pgprobe_elements"
+
+
+def table_elements(node: dict[str, Any], default: str) -> tuple[dict[str, str], list[str]]:
+    """Columns (name -> qualified type) and named constraints of a ``CreateStmt``, in
+    order (cached in the node; do not change them)."""
+    hit = node.get(_ELEMENTS)
+    if hit is None:
+        columns: dict[str, str] = {}
+        constraints: list[str] = []
+        for elt in node.get("tableElts", ()):
+            cd = elt.get("ColumnDef")
+            if cd is not None:
+                qtype = column_type(cd, default)
+                if qtype is not None:
+                    columns[cd["colname"]] = qtype
+                for con in cd.get("constraints", ()):
+                    cname = con.get("Constraint", {}).get("conname")
+                    if cname:
+                        constraints.append(cname)
+            elif "Constraint" in elt and elt["Constraint"].get("conname"):
+                constraints.append(elt["Constraint"]["conname"])
+        hit = node[_ELEMENTS] = (columns, constraints)
+    return hit  # type: ignore[no-any-return]
 
 
 BUILTIN_TYPES = frozenset(
@@ -207,6 +236,8 @@ class SchemaState:
         return name in self.tables or self.assumed(name)
 
     def has_type(self, name: str) -> bool:
+        if name.startswith("pg_catalog."):
+            return True
         schema, _, bare = name.partition(".")
         if schema == "pg_catalog" or name in self.types or self.assumed(name):
             return True
@@ -254,20 +285,9 @@ class SchemaState:
         name = self.rel(node["relation"])
         if name in self.tables:  # skipped (IF NOT EXISTS) or fails: the old table stays
             return
-        t = Table(name, origin)
-        for elt in node.get("tableElts", ()):
-            if "ColumnDef" in elt:
-                cd = elt["ColumnDef"]
-                qtype = column_type(cd, self.search_path)
-                if qtype is not None:
-                    t.columns[cd["colname"]] = qtype
-                for con in cd.get("constraints", ()):
-                    cname = con.get("Constraint", {}).get("conname")
-                    if cname:
-                        t.constraints.add(cname)
-            elif "Constraint" in elt and elt["Constraint"].get("conname"):
-                t.constraints.add(elt["Constraint"]["conname"])
-        self.tables[name] = t
+        columns, constraints = table_elements(node, self.search_path)
+        self.tables[name] = Table(name, origin, columns=dict(columns),
+                                  constraints=set(constraints))
 
     def _create_view(self, node: dict[str, Any], origin: Origin) -> None:
         rv = node.get("view") or node.get("into", {}).get("rel")

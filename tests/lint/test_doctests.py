@@ -9,7 +9,8 @@ import pytest
 
 MODULES = ["pgprobe.lint", "pgprobe.lint._context", "pgprobe.lint._engine", "pgprobe.lint._finding",
            "pgprobe.lint._plpgsql", "pgprobe.lint._report", "pgprobe.lint._rules_meta",
-           "pgprobe.lint._source", "pgprobe.lint._state", "pgprobe.lint._rules"]
+           "pgprobe.lint._source", "pgprobe.lint._state", "pgprobe.lint._rules",
+           "pgprobe.lint._pass", "pgprobe.lint._parallel"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,0 +1,142 @@
+"""One walk of the rules and the state through an ordered run of migration files.
+
+:class:`SequencePass` is the engine's loop, cut at file boundaries so a run can be split
+(``_parallel``): ``start`` (the file-name rules), ``file(i)`` for each file in order
+(statements, DO blocks, files that fail and roll back), ``end`` (the rules that judge the
+final state).  With ``check=False`` a file only advances the state (the rules run only
+where the state depends on them: a DO block that catches errors keeps its changes only
+when its statements raise none), which is how a split run computes the state at its cut.
+
+>>> from ._source import SourceFile
+>>> from ._state import SchemaState
+>>> files = [SourceFile.from_text("1_a.sql", "create table public.t (id int);")]
+>>> p = SequencePass(files, SchemaState(), ("public",))
+>>> p.start(); p.file(0); p.end()
+>>> [f.rule for _, _, f in p.ctx.findings], sorted(p.ctx.state.tables)
+(['rls-missing'], ['auth.users', 'public.t'])
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ._plpgsql import PlpgsqlBody
+from ._rules import RULE_CLASSES, Context, Rule
+from ._source import SourceFile, Statement
+from ._state import Origin, SchemaState
+
+if TYPE_CHECKING:
+    from ..catalog._model import Snapshot
+
+
+def plpgsql_bodies(f: SourceFile) -> dict[int, PlpgsqlBody]:
+    """The compiled PL/pgSQL bodies of a file's DO blocks and functions, by statement."""
+    bodies = {}
+    for j, st in enumerate(f.statements()):
+        if st.kind == "DoStmt" or st.kind == "CreateFunctionStmt":
+            body = PlpgsqlBody.of(st)
+            if body is not None:
+                bodies[j] = body
+    return bodies
+
+
+class SequencePass:
+    """The rules (fresh instances) and a state, advanced file by file; findings collect in
+    ``ctx.findings`` as ``(file index, position, Finding)``."""
+
+    def __init__(self, files: list[SourceFile], state: SchemaState,
+                 exposed_schemas: Sequence[str], baseline: Snapshot | None = None,
+                 bodies: dict[int, dict[int, PlpgsqlBody]] | None = None) -> None:
+        self.files = files
+        self.bodies = {} if bodies is None else bodies
+        """Compiled PL/pgSQL bodies by file and statement (passes over the same files
+        share them: compiling is the costly part)."""
+        self.state = state
+        self.ctx = Context(state, files, tuple(exposed_schemas))
+        self.rules: list[Rule] = [cls() for cls in RULE_CLASSES]
+        self.dispatch: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            for kind in rule.visits:
+                self.dispatch.setdefault(kind, []).append(rule)
+        self.plpgsql_rules = self.dispatch.pop("PLpgSQL", [])
+        self.applied = {m.version for m in (baseline.migrations or ())} \
+            if baseline is not None else set()
+        self.apply = state.apply_handlers()
+        self.search_path_changed = False
+        """Some statement changed ``search_path`` (sticky, even if its file rolled back)."""
+
+    def start(self) -> None:
+        """The rules about the sequence's file names."""
+        for rule in self.rules:
+            rule.files(self.ctx, self.files)
+
+    def end(self) -> None:
+        """The rules about the state after the last file."""
+        for rule in self.rules:
+            rule.end(self.ctx)
+
+    def _errors(self) -> int:
+        return sum(1 for _, _, x in self.ctx.findings if x.severity == "error")
+
+    def _run(self, st: Statement, check: bool) -> None:
+        if check:
+            for rule in self.dispatch.get(st.kind, ()):
+                rule.visit(self.ctx, st)
+        handler = self.apply.get(st.kind)
+        if handler is not None:
+            sp = self.state.search_path
+            handler(st.node, self.ctx.origin(st))
+            if self.state.search_path != sp:
+                self.search_path_changed = True
+
+    def file(self, i: int, *, check: bool = True) -> None:
+        """Run file ``i``: its statements (and the SQL its DO blocks run) through the rules
+        (unless ``check`` is false) and into the state; a file that cannot run leaves the
+        state as it was."""
+        ctx, state, f = self.ctx, self.state, self.files[i]
+        ctx.file_index, ctx.file = i, f
+        stmts = f.statements()
+        bodies = self.bodies.get(i)
+        if bodies is None:
+            bodies = self.bodies[i] = plpgsql_bodies(f)
+        if not check and any(b.kind == "do" and b.catches_errors for b in bodies.values()):
+            check = True  # whether the block's changes stay depends on the rules' errors
+        if check:
+            for p in f.problems:
+                ctx.report(p.rule, f, p.pos, p.message, p.hint)
+        is_applied = f.version is not None and f.version in self.applied
+        fails = bool(f.problems) or any(b.problems for b in bodies.values())
+        saved = copy.deepcopy(state.__dict__) if fails and not is_applied else None
+        visitors = self.dispatch.get if check else None
+        handlers, path = self.apply.get, f.path
+        for j, st in enumerate(stmts):
+            if not is_applied:  # self._run(st, check), inlined: this loop is the hot path
+                if visitors is not None:
+                    for rule in visitors(st.kind, ()):
+                        rule.visit(ctx, st)
+                handler = handlers(st.kind)
+                if handler is not None:
+                    sp = state.search_path
+                    handler(st.node, Origin(path, i, st))
+                    if state.search_path != sp:
+                        self.search_path_changed = True
+            body = bodies.get(j)
+            if body is None:
+                continue
+            if check:
+                for p in body.problems:
+                    ctx.report(p.rule, f, p.pos, p.message, p.hint)
+                for rule in self.plpgsql_rules:
+                    rule.visit_plpgsql(ctx, body)
+            if body.kind == "do" and not is_applied:
+                before = copy.deepcopy(state.__dict__) if body.catches_errors else None
+                n_errors = self._errors()
+                for inner in body.sql_statements():
+                    self._run(inner, check)
+                if before is not None and self._errors() > n_errors:
+                    # the block's handler catches the failure: nothing it did remains
+                    state.__dict__.update(before)
+        if saved is not None:
+            state.__dict__.update(saved)
