@@ -33,6 +33,11 @@ __all__ = ["DEMO_DB", "load", "migrations_dir", "up", "down", "reset", "server_d
 DEMO_DB = "pgprobe_demo"
 
 
+# The one Supabase stand-in (roles, auth, storage, realtime, default privileges) that the
+# migration rehearsal also uses; read as a file, so the demo does not import pgprobe.migrations.
+SUPABASE_STAND_IN = Path(__file__).resolve().parent.parent / "migrations" / "supabase_stand_in.sql"
+
+
 def _package_file(name: str) -> Path:
     return Path(str(resources.files(__package__) / name))
 
@@ -50,7 +55,7 @@ def load(dsn: str) -> None:
     statements), then some data."""
     files = {p.name.split("_", 1)[0]: p for p in migrations_dir().glob("*.sql")}
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(_package_file("supabase_standin.sql").read_text())  # type: ignore[call-overload]
+        conn.execute(SUPABASE_STAND_IN.read_text())  # type: ignore[call-overload]
         conn.execute(_package_file("history.sql").read_text())  # type: ignore[call-overload]
         history = conn.execute("select version, statements from "
                                "supabase_migrations.schema_migrations order by version").fetchall()
