@@ -56,6 +56,9 @@ def test_demo_up_twice_one_server_then_tour_and_down(pg_flavor: str) -> None:
         assert "did you mean title?" in tour.stdout
         assert "users!tickets_assignee_fkey or users!tickets_created_by_fkey" in tour.stdout
         assert "public.monitoring_events: enabled, NO POLICY" in tour.stdout
+        assert "PGRST200" in tour.stdout
+        assert "fix: GET /ticket_activities?select=id,ticket:tickets!" \
+               "ticket_activities_ticket_id_fkey(title)" in tour.stdout
     finally:
         down = run("demo", "down", "--flavor", pg_flavor, env=env)
         shutil.rmtree(home, ignore_errors=True)

@@ -42,17 +42,23 @@ def tour(dsn: str, out: Callable[[str], None] = print) -> Snapshot:
         for m in snap.migrations:
             out(f"   {m.version} {m.name or ''}")
     try:
-        from ..postgrest import explain  # type: ignore[attr-defined]
+        from ..postgrest import explain, why
 
-        result = explain(snap, "GET", "/ticket_activities?select=id,ticket:tickets!ta_ticket_id_fkey(title)")
-        error = getattr(result, "error", None)
+        config = {"db-schemas": "public", "db-anon-role": "anon"}
+        failing = "/ticket_activities?select=id,ticket:tickets!ta_ticket_id_fkey(title)"
+        error = explain(snap, "GET", failing, config=config).error
         if error:
             out("\n5. the postmortem's failing request, explained offline")
-            out("   GET /ticket_activities?select=id,ticket:tickets!ta_ticket_id_fkey(title)")
+            out(f"   GET {failing}")
             out(f"   -> {error.get('code')}: {error.get('message')}")
-            if error.get("hint"):
-                out(f"      hint: {error.get('hint')}")
-    except (ImportError, PgprobeError, TypeError, AttributeError):
+            fixed = why(snap, "GET", failing, config=config).corrected_path
+            if fixed:
+                out(f"   fix: GET {fixed}")
+                plain = explain(snap, "GET", fixed, config=config).plain_sql or ""
+                out("   the same as plain SQL:")
+                for line in plain.splitlines():
+                    out(f"     {line}")
+    except (ImportError, PgprobeError):
         pass
     out("\nnext: `make lab` for the notebooks, or `pgprobe --help`")
     return snap
