@@ -19,7 +19,9 @@ from psycopg.types.string import TextBinaryLoader
 from pgprobe.catalog._model import Snapshot
 
 from ._config import Config
+from ._cors import cors_headers, preflight
 from ._errors import PostgrestError, sqlstate_status
+from ._jwt import authenticate
 from ._plan import PlanInput, ReadPlan, read_plan
 from ._request import ApiRequest, _hdr, _to_mime, api_request, decode_media, negotiate
 from ._response import _check_mutation, respond
@@ -360,18 +362,49 @@ def _pg_error(exc: psycopg.Error, authed: bool) -> PostgrestError:
 def run(conn: psycopg.Connection[Any], sc: SchemaCache, cfg: Config, method: str, path: str,
         headers: dict[str, str], body: Any, role: str | None, claims: dict[str, Any] | None,
         execute: bool = True, allow_commit: bool = False) -> Result:
+    pre = preflight(cfg.keys, method, headers)
+    if pre is not None:  # answered by PostgREST's CORS middleware, the request is not run
+        return Result(200, None, pre, body_text="")
+    result = _run(conn, sc, cfg, method, path, headers, body, role, claims, execute,
+                  allow_commit)
+    result.headers.update(cors_headers(cfg.keys, headers))
+    if result.error is None and not any(k.lower() == "vary" for k in result.headers):
+        # PostgREST's default on every answer that is not an error (a pre-request function
+        # may set its own through response.headers)
+        result.headers["Vary"] = "Accept, Prefer, Range"
+    trace = cfg.keys.get("server-trace-header")
+    if trace:  # PostgREST echoes the configured request header on every response
+        value = next((v for k, v in headers.items() if k.lower() == str(trace).lower()), None)
+        if value is not None:
+            result.headers[str(trace)] = value
+    return result
+
+
+def _run(conn: psycopg.Connection[Any], sc: SchemaCache, cfg: Config, method: str, path: str,
+         headers: dict[str, str], body: Any, role: str | None, claims: dict[str, Any] | None,
+         execute: bool = True, allow_commit: bool = False) -> Result:
     prep: Prepared | None = None
     try:
+        if "jwt-secret" in cfg.keys and method.upper() != "OPTIONS":
+            # PostgREST authenticates before it looks at the request; an explicit role /
+            # claims of the caller win over the token's (which is still checked)
+            jwt_role, jwt_claims = authenticate(cfg.keys, headers, cfg.anon_role)
+            if role is None:
+                role, claims = jwt_role, (jwt_claims if claims is None else claims)
         req = api_request(cfg, method.upper(), path, headers, body)
         if req.method == "OPTIONS":
             allow = options_allow(sc, req)
             return Result(200, None, {"Content-Length": "0", "Access-Control-Allow-Origin": "*",
                                       "Allow": allow})
-        if req.resource[0] == "schema" and req.method == "HEAD":
+        if req.resource[0] == "schema" and req.method in ("GET", "HEAD"):
             # the OpenAPI root: negotiated, no body for HEAD (GET is not generated)
             if not any(decode_media(m)[0] in ("openapi", "json", "any") for m in req.accepts):
                 raise PostgrestError("PGRST107", "None of these media types are available: " +
                                      ", ".join(_to_mime(m) for m in req.accepts), status=406)
+            if str(cfg.keys.get("openapi-mode") or "").lower() == "disabled":
+                raise PostgrestError("PGRST126", "Root endpoint metadata is disabled",
+                                     status=404)
+        if req.resource[0] == "schema" and req.method == "HEAD":
             hdrs = {"Content-Type": "application/openapi+json; charset=utf-8"}
             if req.negotiated_by_profile:
                 hdrs["Content-Profile"] = req.schema
@@ -401,6 +434,11 @@ def run(conn: psycopg.Connection[Any], sc: SchemaCache, cfg: Config, method: str
     pgrst_commits = req.prefs.tx == "commit" or (cfg.tx_end.startswith("commit") and
                                                  req.prefs.tx != "rollback")
     commit = allow_commit and pgrst_commits
+    # db-prepared-statements: PostgREST prepares every statement (true) or none (false, e.g.
+    # behind a transaction-mode pooler); left out, psycopg's own policy applies
+    prepared = cfg.keys.get("db-prepared-statements")
+    use_prepared = None if prepared is None else \
+        str(prepared).lower() in ("true", "1", "on", "yes")
     cur = psycopg.RawCursor(conn)
     # the main statement is read in binary, as PostgREST (hasql) reads it: a json body is its
     # text, a jsonb body keeps its version byte, bytea stays bytes
@@ -412,9 +450,9 @@ def run(conn: psycopg.Connection[Any], sc: SchemaCache, cfg: Config, method: str
         with conn.transaction(force_rollback=not commit):
             for st in stmts[:-1]:
                 q, params = to_composed(st.parts)
-                cur.execute(q, params)
+                cur.execute(q, params, prepare=use_prepared)
             q, params = to_composed(stmts[-1].parts)
-            cur.execute(q, params, binary=True)
+            cur.execute(q, params, binary=True, prepare=use_prepared)
             row = cur.fetchone()
             singular = prep.content_type.startswith("application/vnd.pgrst.object")
             mutation = prep.kind in ("insert", "update", "delete", "upsert")

@@ -236,7 +236,11 @@ def api_request(cfg: Config, method: str, path: str, headers: dict[str, str],
                 body: Any) -> ApiRequest:
     raw_path, _, query = path.partition("?")
     segs = [unquote(s) for s in raw_path.split("/") if s]
-    if not segs:
+    root_spec = str(cfg.keys.get("db-root-spec") or "")
+    if not segs and root_spec and method in ("GET", "HEAD"):
+        # db-root-spec: the root endpoint answers with that function's result, like /rpc/<fn>
+        resource = ("rpc", root_spec.rsplit(".", 1)[-1].strip('"'))
+    elif not segs:
         resource = ("schema", "")
     elif len(segs) == 1:
         resource = ("relation", segs[0])

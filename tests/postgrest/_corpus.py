@@ -29,6 +29,9 @@ BASE_CONFIG: dict[str, Any] = {
     "db-plan-enabled": False,
     "client-error-verbosity": "verbose",
     "url-use-legacy-target-names": True,
+    "db-prepared-statements": True,
+    "jwt-secret": "reallyreallyreallyreallyverysafe",
+    "jwt-role-claim-key": ".role",
     "app-settings": {"app.settings.app_host": "localhost",
                      "app.settings.external_api_secret": "0123456789abcdef"},
 }
