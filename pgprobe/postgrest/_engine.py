@@ -380,6 +380,19 @@ def run(conn: psycopg.Connection[Any], sc: SchemaCache, cfg: Config, method: str
     return result
 
 
+def _openapi_root(sc: SchemaCache, cfg: Config, schema: str, role: str | None,
+                  headers: dict[str, str]) -> Result:
+    """``GET /``: the OpenAPI description of the schema, built from the snapshot as PostgREST
+    builds it from its schema cache (``openapi-mode`` follow-privileges by default)."""
+    from pgprobe.endpoint import openapi_from_snapshot
+
+    mode = str(cfg.keys.get("openapi-mode") or "follow-privileges").lower()
+    as_role = (role or cfg.anon_role) if mode == "follow-privileges" else None
+    doc = openapi_from_snapshot(sc.snapshot, [schema], role=as_role)
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    return Result(200, doc, headers, body_text=text)
+
+
 def _run(conn: psycopg.Connection[Any], sc: SchemaCache, cfg: Config, method: str, path: str,
          headers: dict[str, str], body: Any, role: str | None, claims: dict[str, Any] | None,
          execute: bool = True, allow_commit: bool = False) -> Result:
@@ -404,11 +417,13 @@ def _run(conn: psycopg.Connection[Any], sc: SchemaCache, cfg: Config, method: st
             if str(cfg.keys.get("openapi-mode") or "").lower() == "disabled":
                 raise PostgrestError("PGRST126", "Root endpoint metadata is disabled",
                                      status=404)
-        if req.resource[0] == "schema" and req.method == "HEAD":
+        if req.resource[0] == "schema" and req.method in ("GET", "HEAD"):
             hdrs = {"Content-Type": "application/openapi+json; charset=utf-8"}
             if req.negotiated_by_profile:
                 hdrs["Content-Profile"] = req.schema
-            return Result(200, None, hdrs)
+            if req.method == "HEAD":
+                return Result(200, None, hdrs)
+            return _openapi_root(sc, cfg, req.schema, role, hdrs)
         prep = prepare(sc, cfg, req)
     except PostgrestError as e:
         return _error_result(e, cfg, prep)

@@ -178,3 +178,17 @@ def test_plain_sql_gives_sibling_embeds_their_own_alias(demo_dsn: str, demo_snap
     # The embed's filter restricts the embed (null when no match), not the tickets.
     assert len(rows) == 4
     assert {r[1] for r in rows} == {"ada@example.com", None}
+
+
+def test_root_describes_the_schema_as_the_role_sees_it(demo_dsn: str) -> None:
+    """``GET /``: PostgREST's OpenAPI document, following the role's privileges by default."""
+    anon = request(demo_dsn, "GET", "/", config=DEMO)
+    assert anon.status == 200
+    assert anon.headers["Content-Type"].startswith("application/openapi+json")
+    assert "tickets" in anon.body["definitions"]
+    assert "ai_analyses" not in anon.body["definitions"]  # anon has no privilege on it
+    everything = request(demo_dsn, "GET", "/",
+                         config={**DEMO, "openapi-mode": "ignore-privileges"})
+    assert "ai_analyses" in everything.body["definitions"]
+    assert request(demo_dsn, "GET", "/", config={**DEMO, "openapi-mode": "disabled"}
+                   ).error["code"] == "PGRST126"
