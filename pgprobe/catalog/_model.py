@@ -13,6 +13,7 @@ this model and never re-queries what it already holds.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cached_property
@@ -532,14 +533,14 @@ class Snapshot:
         return out
 
     # -- persistence / frames (implemented in sibling modules) -----------
-    def save(self, path: str) -> None:
+    def save(self, path: str | os.PathLike[str]) -> None:
         """Write deterministic, sorted JSON (``Snapshot.load`` reads it back equal)."""
         from ._serialize import save
 
         save(self, path)
 
     @classmethod
-    def load(cls, path: str) -> Snapshot:
+    def load(cls, path: str | os.PathLike[str]) -> Snapshot:
         from ._serialize import load
 
         return load(path)
