@@ -7,6 +7,7 @@ keys are sorted here, so the same database always gives the same bytes.
 from __future__ import annotations
 
 import dataclasses
+import os
 import json
 import types
 import typing
@@ -74,11 +75,11 @@ def dumps(snap: Snapshot) -> str:
     return json.dumps(to_dict(snap), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 
-def save(snap: Snapshot, path: str | Path) -> None:
+def save(snap: Snapshot, path: str | os.PathLike[str]) -> None:
     Path(path).write_text(dumps(snap), encoding="utf-8")
 
 
-def load(path: str | Path) -> Snapshot:
+def load(path: str | os.PathLike[str]) -> Snapshot:
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
