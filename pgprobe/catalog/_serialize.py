@@ -7,8 +7,8 @@ keys are sorted here, so the same database always gives the same bytes.
 from __future__ import annotations
 
 import dataclasses
-import os
 import json
+import os
 import types
 import typing
 from functools import cache
