@@ -55,3 +55,28 @@ def test_readme_commands_exist_in_makefile() -> None:
         assert f"make {target}" in readme
         assert f"\n{target}:" in makefile
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_license_is_an_spdx_string_with_the_gpl_text_shipped() -> None:
+    """A license table draws setuptools deprecation warnings; the SPDX form and license-files
+    do not (setuptools >= 77), and the file they name is the GPL v3 text."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    project = pyproject["project"]
+    assert project["license"] == "GPL-3.0-or-later"
+    assert project["license-files"] == ["LICENSE"]
+    text = (ROOT / "LICENSE").read_text()
+    assert "GNU GENERAL PUBLIC LICENSE" in text and "Version 3, 29 June 2007" in text
+    assert "setuptools>=77" in pyproject["build-system"]["requires"]
+
+
+def test_readme_checks_for_node_before_installing_debian_nodejs() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert "command -v node >/dev/null || sudo apt-get install nodejs npm" in readme
+    assert "command -v node" in (ROOT / ".ci" / "run").read_text()
+    # every apt package .ci/run may install is named in the README
+    ci = (ROOT / ".ci" / "run").read_text()
+    import re
+
+    for package in set(re.findall(r"need\+=\(([^)]*)\)", ci)):
+        for name in package.split():
+            assert name in readme, f"{name} is installed by .ci/run but not named in README"
