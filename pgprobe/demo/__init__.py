@@ -26,7 +26,7 @@ from pathlib import Path
 
 import psycopg
 
-from ..embedded import Flavor, Server, default_home
+from ..embedded import Flavor, Server, default_home, directory_lock
 
 __all__ = ["DEMO_DB", "load", "migrations_dir", "up", "down", "reset", "server_dir"]
 
@@ -75,18 +75,23 @@ def server_dir(flavor: Flavor = "embedded") -> Path:
 
 
 def up(flavor: Flavor = "embedded", *, reload: bool = False) -> str:
-    """Start the demo server (once) and load the demo database (once); return its DSN."""
+    """Start the demo server (once) and load the demo database (once); return its DSN.
+
+    Idempotent and safe to run concurrently: a second caller waits on the demo's lock file and
+    then finds the server running and the database loaded.
+    """
     directory = server_dir(flavor)
     directory.parent.mkdir(parents=True, exist_ok=True)
-    server = Server.start(flavor, directory)
-    if reload or not server.database_exists(DEMO_DB):
-        dsn = server.create_database(DEMO_DB, replace=True)
-        try:
-            load(dsn)
-        except Exception:
-            server.drop_database(DEMO_DB)
-            raise
-    return server.dsn(DEMO_DB)
+    with directory_lock(_lock_file(flavor), "demo database"):
+        server = Server.start(flavor, directory)
+        if reload or not server.database_exists(DEMO_DB):
+            dsn = server.create_database(DEMO_DB, replace=True)
+            try:
+                load(dsn)
+            except Exception:
+                server.drop_database(DEMO_DB)
+                raise
+        return server.dsn(DEMO_DB)
 
 
 def reset(flavor: Flavor = "embedded") -> str:
@@ -95,9 +100,15 @@ def reset(flavor: Flavor = "embedded") -> str:
 
 
 def down(flavor: Flavor = "embedded") -> bool:
-    """Stop the demo server; True if one was running."""
-    server = Server.attach(server_dir(flavor), flavor)
-    if server is None:
-        return False
-    server.stop()
-    return True
+    """Stop the demo server; True if one was running. Raises ``ServerError`` when a server is
+    there but cannot be stopped (never reports "not running" and leaves it up)."""
+    with directory_lock(_lock_file(flavor), "demo database"):
+        server = Server.attach(server_dir(flavor), flavor)
+        if server is None:
+            return False
+        server.stop()
+        return True
+
+
+def _lock_file(flavor: Flavor) -> Path:
+    return default_home() / f"demo-{flavor}.lock"
