@@ -13,6 +13,7 @@ False
 from __future__ import annotations
 
 import os
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,8 @@ class Session:
     notes: list[str] = field(default_factory=list)
     since_pin: Any = None
     """``pgprobe.diff`` report pinned -> live, when a live run found an existing pin."""
+    fallback: bool = False
+    """True when a live run was asked for but the database could not be reached or started."""
 
     @property
     def live(self) -> bool:
@@ -96,6 +99,10 @@ class Session:
     def banner_text(self) -> str:
         if self.live:
             text = str(self.probe.banner())
+        elif self.fallback:
+            text = (f"NO LIVE DATABASE ({self.reason}): replaying pinned snapshot "
+                    f"{self.pin.name if self.pin else '?'} instead; cells that need the live "
+                    "database are skipped")
         else:
             text = f"replaying pinned snapshot {self.pin.name if self.pin else '?'} ({self.reason})"
         if self.snapshot is not None:
@@ -112,7 +119,8 @@ class Session:
 
     def _repr_html_(self) -> str:
         kind = "live" if self.live else "replay"
-        return H.box(H.badge(kind.upper(), kind) + H.esc(self.banner_text()), "pgprobe-banner")
+        label = "fallback" if self.fallback else kind
+        return H.box(H.badge(label.upper(), kind) + H.esc(self.banner_text()), "pgprobe-banner")
 
     def __repr__(self) -> str:
         return f"<pgprobe session: {self.banner_text()}>"
@@ -161,10 +169,15 @@ def connect(dsn: str | None = None, *, pin: str | os.PathLike[str] | None = None
         try:
             target = demo_dsn() if dsn == "demo" else dsn
             probe = open_probe(target)
-        except ConnectError as exc:
+        except (PgprobeError, OSError, subprocess.SubprocessError) as exc:
+            # Cannot reach the database, or cannot start the demo: investigate the pin instead.
             if pin_path is None or not pin_path.exists():
                 raise
-            session = _replay(pin_path, f"database unreachable: {exc}", schemas_t)
+            what = ("database unreachable" if isinstance(exc, ConnectError) or dsn != "demo"
+                    else "the demo database could not start")
+            first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            session = _replay(pin_path, f"{what}: {first_line}", schemas_t)
+            session.fallback = True
         else:
             session = Session(snapshot=None, probe=probe, mode="live", pin=pin_path,
                               schemas=schemas_t, label=probe.safe_dsn)

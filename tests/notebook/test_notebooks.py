@@ -112,3 +112,43 @@ def test_onboarding_html_export_has_no_password(demo_pw_dsn: str, tmp_path: Path
         shutil.copy(tmp_path / "01-onboarding.html", Path(keep) / "01-onboarding.html")
     assert canary not in html and canary not in (tmp_path / "pin.json").read_text()
     assert "<svg" in html and "connected to" in html
+
+
+def _broken_demo_home(tmp_path: Path) -> Path:
+    """A PGPROBE_HOME whose demo data directory is damaged: the demo cannot start there."""
+    home = tmp_path / "home"
+    for flavor in ("embedded", "system"):
+        data = home / f"demo-{flavor}" / "data"
+        data.mkdir(parents=True)
+        (data / "PG_VERSION").write_text("not a cluster\n")
+    return home
+
+
+def test_connect_demo_that_cannot_start_falls_back_to_the_pin(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from pgprobe.notebook import connect
+
+    monkeypatch.setenv("PGPROBE_HOME", str(_broken_demo_home(tmp_path)))
+    pin = tmp_path / "01-onboarding.snapshot.json"
+    shutil.copy(NOTEBOOKS / pin.name, pin)
+    session = connect("demo", pin=pin, show=False)
+    assert not session.live and session.fallback
+    banner = session.banner_text()
+    assert banner.startswith("NO LIVE DATABASE (the demo database could not start:")
+    assert "replaying pinned snapshot 01-onboarding.snapshot.json" in banner
+    assert session.snap.table("public.tickets").has_column("title")
+    session.close()
+    with pytest.raises(Exception, match="failed|could not"):  # no pin: the real error, not a replay
+        connect("demo", show=False)
+
+
+@pytest.mark.slow
+def test_notebook_with_a_demo_that_cannot_start_shows_a_banner_not_a_traceback(tmp_path: Path) -> None:
+    name = "02-relationship-debugging.ipynb"
+    pin = f"{Path(name).stem}.snapshot.json"
+    shutil.copy(NOTEBOOKS / pin, tmp_path / pin)
+    home = _broken_demo_home(tmp_path)
+    nb = execute(name, tmp_path, {"DSN": "demo", "PIN": pin}, env={"PGPROBE_HOME": str(home)})
+    text = outputs_text(nb)
+    assert "NO LIVE DATABASE (the demo database could not start" in text
+    assert "Traceback" not in text
