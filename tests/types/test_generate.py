@@ -52,6 +52,11 @@ def test_empty_schema_sections() -> None:
         (["t10", "t_1", "t1"], ["t_1", "t1", "t10"]),  # ... and before digits
         (["Zeta", "alpha", "Alpha"], ["alpha", "Alpha", "Zeta"]),  # case only breaks ties
         (["b", "ä", "a"], ["a", "ä", "b"]),
+        # recorded from node 20 (ICU 78): new Intl.Collator("en").compare
+        (["z", "ø", "o", "p"], ["o", "ø", "p", "z"]),
+        (["ß", "st", "ss", "sr"], ["sr", "ss", "ß", "st"]),
+        (["af", "æ", "ae", "ad"], ["ad", "ae", "æ", "af"]),
+        (["Ω", "ω", "α", "z"], ["z", "α", "ω", "Ω"]),
     ],
 )
 def test_collation_matches_intl_collator(names: list[str], ordered: list[str]) -> None:
@@ -167,3 +172,59 @@ def test_cli_unknown_schema_is_one_line_with_hint(sample_dsn: str, capsys) -> No
     assert main(["types", "gen", "--dsn", sample_dsn, "--schema", "pubic"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no schema pubic" in err and "did you mean public?" in err
+
+
+# Names in many scripts: Latin with ø ß æ, Greek, CJK, emoji, mixed case, digits.
+NON_ASCII_NAMES = ["Ørsted", "ørsted", "orsted", "straße", "strasse", "Strasse", "æble", "aeble",
+                   "zebra", "Ωmega", "ωmega", "αλφα", "東京", "大阪", "😀emoji", "emoji😀", "Mixed_Case",
+                   "mixed_case", "MIXED", "t10", "t2", "t_1", "T1", "café", "cafe", "Cafe"]
+
+
+@pytest.mark.npm
+def test_collation_equals_node_intl_collator() -> None:
+    """The ICU collation against the JavaScript one itself, on names in many scripts."""
+    import json
+    import shutil
+
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed")
+    script = ("const names = JSON.parse(process.argv[1]);"
+              "console.log(JSON.stringify(names.sort(new Intl.Collator('en').compare)))")
+    for names in (NON_ASCII_NAMES, list(reversed(NON_ASCII_NAMES))):
+        out = subprocess.run(["node", "-e", script, json.dumps(names)], check=True,
+                             capture_output=True, text=True).stdout
+        assert sorted(names, key=collation_key) == json.loads(out)
+
+
+@pytest.fixture()
+def non_ascii_dsn(scratch_dsn: str) -> str:
+    """Tables, columns, enum labels, functions and a view named in many scripts."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(scratch_dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("create type public.{} as enum ({})").format(
+            sql.Identifier("états"), sql.SQL(", ").join(sql.Literal(n) for n in NON_ASCII_NAMES)))
+        for i, table in enumerate(NON_ASCII_NAMES[::2]):
+            columns = [sql.SQL("{} bigint primary key").format(sql.Identifier("id"))]
+            columns += [sql.SQL("{} text").format(sql.Identifier(c))
+                        for c in NON_ASCII_NAMES[i % 3::3] if c != "id"]
+            conn.execute(sql.SQL("create table public.{} ({})").format(
+                sql.Identifier(table), sql.SQL(", ").join(columns)))
+        conn.execute(sql.SQL("create table public.{} (id bigint primary key, {} bigint "
+                             "references public.{}(id), s public.{})").format(
+            sql.Identifier("Über"), sql.Identifier("ørsted_id"), sql.Identifier("Ørsted"),
+            sql.Identifier("états")))
+        conn.execute(sql.SQL("create view public.{} as select * from public.{}").format(
+            sql.Identifier("視圖"), sql.Identifier("Über")))
+        for name in ("ß_fn", "ss_fn", "Ω_fn", "東_fn"):
+            conn.execute(sql.SQL("create function public.{}(x integer) returns integer "
+                                 "language sql as 'select x'").format(sql.Identifier(name)))
+    return scratch_dsn
+
+
+@pytest.mark.npm
+def test_non_ascii_names_equal_postgres_meta(non_ascii_dsn: str, postgres_meta) -> None:  # type: ignore[no-untyped-def]
+    expected = postgres_meta(non_ascii_dsn, ["public"])
+    assert "Ørsted" in expected and "東京" in expected and "😀emoji" in expected
+    assert generate(_snapshot_all(non_ascii_dsn), ["public"]) == expected
