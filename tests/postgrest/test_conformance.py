@@ -34,3 +34,6 @@ def test_case(case: dict[str, Any], pgrst_conn: Any, pgrst_snapshot: Any,
                   snapshot=pgrst_snapshot)
     problems = compare(case, res)
     assert not problems, f"{case['method']} {case['path']}: " + "; ".join(problems)
+    # strict too: every array in PostgREST's order, not only as the same set of rows
+    strict = compare(case, res, relaxed=False)
+    assert not strict, f"{case['method']} {case['path']} (strict order): " + "; ".join(strict)
