@@ -1,7 +1,8 @@
 """The ``pgprobe`` command line: the same capabilities as the notebooks, for CI and terminals.
 
 Each capability contributes its subcommands from ``pgprobe/<package>/_cli.py``
-(``register(subparsers)``). Errors are one line on stderr and exit code 2.
+(``register(subparsers)``). Errors are one line on stderr. Exit codes, for every command
+(docs/cli.md): 0 clean, 1 findings / differences / an error response, 2 could not run.
 
     pgprobe demo up                      # start the embedded demo database, print its DSN
     pgprobe snapshot --dsn DSN -o snap.json
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -145,6 +147,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a defect of pgprobe: still one line and "could not run" (2)
+        if os.environ.get("PGPROBE_DEBUG"):
+            raise
+        from .connect import redact
+
+        print(f"pgprobe: internal error: {type(exc).__name__}: {redact(str(exc))} "
+              "(a pgprobe defect; PGPROBE_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 2
 
 
 def print_json(value: object) -> None:

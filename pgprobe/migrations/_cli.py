@@ -117,7 +117,15 @@ def _verify(args: argparse.Namespace) -> int:
 
     df = verify(_target(args), args.migrations_dir)
     _print_frame(df, args.format)
+    return _verify_exit(df)
+
+
+def _verify_exit(df: Any) -> int:
     return 1 if (df["status"] != "unknown").any() else 0
+
+
+def _history_exit(df: Any) -> int:
+    return 0 if (df["status"] == "applied").all() else 1
 
 
 def _history(args: argparse.Namespace) -> int:
@@ -125,7 +133,7 @@ def _history(args: argparse.Namespace) -> int:
 
     df = history(_target(args), args.migrations_dir)
     _print_frame(df, args.format)
-    return 0 if (df["status"] == "applied").all() else 1
+    return _history_exit(df)
 
 
 def _postmortem(args: argparse.Namespace) -> int:
@@ -148,4 +156,19 @@ def _postmortem(args: argparse.Namespace) -> int:
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         print(pm.to_markdown())
-    return 0
+    code = _postmortem_exit(pm)
+    if code == 2:
+        print(f"pgprobe: error: could not run {pm.errors[0]}", file=sys.stderr)
+    return code
+
+
+def _postmortem_exit(pm: Any) -> int:
+    """1 when any part has something to look at (as lint, rehearse, verify and history would
+    each exit on their own), else 2 when a part could not run, else 0."""
+    parts = [int(getattr(pm.lint, "exit_code", 0)) if pm.lint is not None else 0,
+             0 if pm.rehearsal is None or pm.rehearsal.ok else 1,
+             _verify_exit(pm.verification) if pm.verification is not None else 0,
+             _history_exit(pm.history) if pm.history is not None else 0]
+    if any(parts):
+        return 1
+    return 2 if pm.errors else 0
