@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..catalog._model import suggest
+from ..catalog._reader import SUPABASE_INTERNAL_SCHEMAS
 from ._tsparse import (
     TsDatabase,
     TsField,
@@ -27,6 +28,7 @@ from ._tsparse import (
     TsSignature,
     declared_schemas,
     parse_types_text,
+    placeholder_reason,
     read_text,
 )
 
@@ -45,12 +47,16 @@ def _show(f: TsField) -> str:
 
 
 class _Comparer:
-    def __init__(self, file_label: str) -> None:
+    def __init__(self, file_label: str, computed: dict[str, set[str]] | None = None) -> None:
         from ..diff import Change
 
         self.Change = Change
         self.file = file_label
         self.changes: list[Change] = []
+        self.computed = computed or {}
+        """``schema.relation`` -> names of its computed fields (functions taking its row)."""
+        self.local_relations: set[str] | None = None
+        """The tables and views of the schema being compared (either side)."""
 
     def add(self, change: str, kind: str, path: str, old: Any = None, new: Any = None,
             severity: str = "warning", hint: str | None = None, line: int | None = None,
@@ -82,20 +88,25 @@ class _Comparer:
 
     def relation(self, path: str, kind: str, f: TsRelation, d: TsRelation) -> None:
         is_view = kind == "view"
+        # Generators differ on whether a computed field (a function taking the row) is also a
+        # member of Row: one side having it and the other not is not drift.
+        computed = self.computed.get(path, set())
         for col, ff in f.row.items():
             cpath = f"{path}.columns.{col}"
+            if col in computed and col not in d.row:
+                continue
             if col not in d.row:
                 self.add("removed", "column", cpath, _show(ff), None, "error",
                          _hint(col, list(d.row)), ff.line)
                 continue
             df = d.row[col]
-            if ff.type != df.type:
+            if ff.type != df.type and not _narrows(ff.type, df.type):
                 self.add("changed", "column", f"{cpath}.type", ff.type, df.type, "error", line=ff.line)
             elif not is_view and ff.nullable != df.nullable:
                 self.add("changed", "column", f"{cpath}.nullable", ff.nullable, df.nullable,
                          "error" if ff.nullable is False else "warning", line=ff.line)
         for col, df in d.row.items():
-            if col not in f.row:
+            if col not in f.row and col not in computed:
                 self.add("added", "column", f"{path}.columns.{col}", None, _show(df), "warning",
                          note="missing from the types file")
         if f.insert is not None and d.insert is not None:
@@ -107,10 +118,12 @@ class _Comparer:
                     self.add("changed", "column", f"{path}.columns.{col}.insert",
                              _insert(ff), _insert(df), "error" if not df.optional or df.never else "warning",
                              line=ff.line)
-        elif (f.insert is None) != (d.insert is None) and is_view:
-            self.add("changed", kind, f"{path}.insertable", f.insert is not None, d.insert is not None,
-                     "warning", line=f.line)
-        if f.relationships is not None and d.relationships is not None:
+        elif f.insert is not None and d.insert is None and is_view:
+            # (a view's Insert missing from the file is a generator version, not drift)
+            self.add("changed", kind, f"{path}.insertable", True, False, "warning", line=f.line)
+        # A view's relationships are inferred from its sources, differently by generator
+        # version (older ones print none): only a table's are compared.
+        if f.relationships is not None and d.relationships is not None and not is_view:
             self.relationships(path, f, d)
 
     def relationships(self, path: str, f: TsRelation, d: TsRelation) -> None:
@@ -120,7 +133,14 @@ class _Comparer:
                 out.setdefault((r.foreign_key_name, r.referenced_relation), []).append(r)
             return out
 
-        fi, di = index(f.relationships), index(d.relationships)
+        # A relationship to a relation outside the schema (``auth.users``): generator versions
+        # differ on listing those, so they are not compared.
+        local = self.local_relations
+
+        def inside(rels: Any) -> list[Any]:
+            return [r for r in rels if local is None or r.referenced_relation in local]
+
+        fi, di = index(inside(f.relationships)), index(inside(d.relationships))
         fk_refs: dict[str, set[str]] = {}
         for fk, ref in (*fi, *di):
             fk_refs.setdefault(fk, set()).add(ref)
@@ -178,6 +198,7 @@ class _Comparer:
     # -- schema-level objects ----------------------------------------------
     def schema(self, f: TsSchema, d: TsSchema) -> None:
         s = f.name
+        self.local_relations = {*f.tables, *f.views, *d.tables, *d.views}
         self.relations(s, "table", f.tables, d.tables, d.views, f.views)
         self.relations(s, "view", f.views, d.views, d.tables, f.tables)
         for name, sigs in f.functions.items():
@@ -240,6 +261,15 @@ class _Comparer:
                          note="missing from the types file")
 
 
+_STRING_LITERALS = re.compile(r'"(?:[^"\\]|\\.)*"(?: \| "(?:[^"\\]|\\.)*")*\Z')
+
+
+def _narrows(file_type: str, db_type: str) -> bool:
+    """A hand-written file may narrow a ``string`` column to the labels a CHECK allows
+    (``"a" | "b"``): code typed that way still reads and writes the column correctly."""
+    return db_type == "string" and _STRING_LITERALS.match(file_type) is not None
+
+
 def _object_members(text: str) -> tuple[str, list[str]] | None:
     """``({ a: x; b: y })[]`` -> ("[]", ["a: x", "b: y"]); None when not an object type."""
     suffix = ""
@@ -296,6 +326,23 @@ def _resolve_row_refs(db: TsDatabase) -> None:
                 sig.returns = body
 
 
+_ROW_ARG = re.compile(r"Database\.([^.]+)\.(?:Tables|Views)\.([^.]+)\.Row\Z")
+
+
+def _computed_fields(db: TsDatabase) -> dict[str, set[str]]:
+    """``schema.relation`` -> the functions of its schema whose one argument is its row."""
+    out: dict[str, set[str]] = {}
+    for schema in db.schemas.values():
+        for name, sigs in schema.functions.items():
+            for sig in sigs:
+                if len(sig.args) != 1:
+                    continue
+                m = _ROW_ARG.match(next(iter(sig.args.values())).type)
+                if m and m.group(1) == schema.name:
+                    out.setdefault(f"{m.group(1)}.{m.group(2)}", set()).add(name)
+    return out
+
+
 def compare_types(file_db: TsDatabase, db: TsDatabase, *, left_label: str | None = None,
                   right_label: str = "database") -> DiffReport:
     """Diff two parsed types files by meaning (left: the committed file)."""
@@ -305,23 +352,72 @@ def compare_types(file_db: TsDatabase, db: TsDatabase, *, left_label: str | None
     _resolve_row_refs(db)
 
     label = left_label or file_db.path
-    cmp = _Comparer(label)
+    cmp = _Comparer(label, _computed_fields(file_db) | _computed_fields(db))
     for name, schema in file_db.schemas.items():
         if name not in db.schemas:
             cmp.add("removed", "schema", name, name, None, "error", _hint(name, list(db.schemas)),
                     schema.line, note="schema not in the database (or not readable)")
             continue
         cmp.schema(schema, db.schemas[name])
+    for name in db.schemas:
+        if name not in file_db.schemas:
+            cmp.add("added", "schema", name, None, name, "warning", note="missing from the types file")
     return DiffReport(cmp.changes, left_label=label, right_label=right_label,
                       title="types file vs database")
+
+
+PLATFORM_SCHEMAS = frozenset(SUPABASE_INTERNAL_SCHEMAS)
+"""Schemas the Supabase platform owns (``storage``, ``graphql_public``, ``auth``, ...):
+``supabase gen types`` writes some of them into the file; they are compared only when asked
+for by name, and never reported as removed from a database that lacks them (a local stand-in)."""
+
+
+def require_something_to_check(text: str, path: str) -> None:
+    """Raise ``InputError("nothing to check: ...")`` for a placeholder types file: comparing
+    it would answer "same" about a file that claims nothing."""
+    from .._errors import InputError
+
+    reason = placeholder_reason(text, path)
+    if reason:
+        raise InputError(f"nothing to check: {reason}", where=path,
+                         hint="generate the file (pgprobe types gen or supabase gen types) "
+                              "and check that")
+
+
+def schemas_to_compare(text: str, path: str, snapshot: Snapshot,
+                       schemas: Sequence[str] | None = None) -> tuple[list[str], list[str]]:
+    """(the schemas compared, the file's platform schemas left out and why-able).
+
+    Without ``schemas``: the file's own schemas, less the platform's. With ``schemas``: exactly
+    those (filtering the file too), less a platform schema the database does not have.
+    Raises ``InputError`` ("nothing to check") for a placeholder file.
+    """
+    from .._errors import InputError
+
+    require_something_to_check(text, path)
+    declared = declared_schemas(text, path)
+    in_database = {s.name for s in snapshot.schemas}
+    if schemas:
+        wanted = list(dict.fromkeys(schemas))
+        left_out = [s for s in wanted if s in PLATFORM_SCHEMAS and s not in in_database]
+    else:
+        wanted = [s for s in declared if s not in PLATFORM_SCHEMAS]
+        left_out = [s for s in declared if s in PLATFORM_SCHEMAS]
+        if not wanted:
+            raise InputError("nothing to check: the file declares only the Supabase platform's "
+                             f"schemas ({', '.join(declared)})", where=path,
+                             hint="name one with --schema to compare it")
+    return [s for s in wanted if s not in left_out], left_out
 
 
 def check(ts_file: str | Path, snapshot: Snapshot, schemas: Sequence[str] | None = None) -> DiffReport:
     """Diff a committed ``Database`` types file against the database's snapshot.
 
     ``ts_file`` is a path (or the file's text). ``schemas`` defaults to the schemas the file
-    declares. Raises ``InputError`` (with ``file:line:col``) for a file that is not valid
-    TypeScript.
+    declares, less the Supabase platform's (``storage``, ``graphql_public``, ...; see
+    :func:`schemas_to_compare`); given, it filters both sides. Raises ``InputError`` (with
+    ``file:line:col``) for a file that is not valid TypeScript, and ``InputError("nothing to
+    check ...")`` for a placeholder (``Database = Record<string, unknown>``, ``any``, no objects).
 
     >>> import pgprobe                                                  # doctest: +SKIP
     >>> report = pgprobe.types.check("src/database.types.ts", pgprobe.snapshot(dsn))  # doctest: +SKIP
@@ -336,12 +432,18 @@ def check(ts_file: str | Path, snapshot: Snapshot, schemas: Sequence[str] | None
         text, ts_file = ts_file, "<text>"
     else:
         text = read_text(ts_file)
-    wanted = list(schemas) if schemas else declared_schemas(text, str(ts_file))
-    generated = generate(snapshot, wanted or ["public"])
+    compared, left_out = schemas_to_compare(text, str(ts_file), snapshot, schemas)
+    if not compared:
+        from .._errors import InputError
+
+        raise InputError(f"nothing to check: {', '.join(left_out)} not in this database",
+                         where=str(ts_file), hint="name a schema the database has with --schema")
+    generated = generate(snapshot, compared)
     right = snapshot.database or "database"
     if text == generated:
         # byte-identical to what postgres-meta would write now: nothing to compare
         return DiffReport([], left_label=str(ts_file), right_label=right, title="types file vs database")
     file_db = parse_types_text(text, str(ts_file))
+    file_db.schemas = {k: v for k, v in file_db.schemas.items() if k in compared}
     expected = parse_types_text(generated, "<database>")
     return compare_types(file_db, expected, left_label=str(ts_file), right_label=right)

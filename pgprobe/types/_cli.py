@@ -86,13 +86,21 @@ def _emit(report: object, fmt: str) -> None:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from ._check import check
+    from ._check import PLATFORM_SCHEMAS, check, require_something_to_check, schemas_to_compare
     from ._tsparse import declared_schemas, read_text
 
-    # fail fast (before reading the database) on a malformed file
-    declared = declared_schemas(read_text(args.file), args.file)
-    schemas = args.schema or declared or ["public"]
-    report = check(args.file, _snapshot(args, schemas), schemas)
+    # fail fast (before reading the database) on a malformed or placeholder file
+    text = read_text(args.file)
+    declared = declared_schemas(text, args.file)
+    require_something_to_check(text, args.file)
+    schemas = args.schema or [s for s in declared if s not in PLATFORM_SCHEMAS] or ["public"]
+    snap = _snapshot(args, schemas)
+    _, left_out = schemas_to_compare(text, args.file, snap, args.schema)
+    if left_out:
+        print(f"note: not compared: {', '.join(left_out)} (the Supabase platform's schemas"
+              + ("; not in this database)" if args.schema else "; name one with --schema to "
+                 "compare it)"), file=sys.stderr)
+    report = check(args.file, snap, args.schema or None)
     _emit(report, args.format)
     return report.exit_code
 

@@ -15,6 +15,7 @@ types. Formatting, quote style, ``Array<T>`` vs ``T[]``, member order of unions 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -101,9 +102,31 @@ def _parser(tsx: bool = False) -> Any:
     return tree_sitter.Parser(tree_sitter.Language(lang))
 
 
+# tree-sitter-typescript's scanner (0.23, common/scanner.h ``scan_automatic_semicolon``) will
+# not end a line before a word starting with ``in`` followed by a non-letter, taking it for the
+# ``in`` operator: ``bucket_id: string`` then a line ``in_progress_size: number`` (no ``;``)
+# fails to parse. The identifier is respelled with a Unicode escape (``\u0069n_...``, the same
+# name for TypeScript, decoded again by ``_identifier``): the grammar then reads the file as
+# TypeScript does. Lines and columns before it are unchanged.
+_IN_PREFIXED_LINE = re.compile(rb"^([ \t]*)in(?=[_$0-9])", re.M)
+_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]+)\}|\\u([0-9a-fA-F]{4})")
+
+
+def _identifier(text: str) -> str:
+    """An identifier's name (``\\u0069n_x`` is ``in_x``)."""
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
 def parse_tree(source: bytes, path: str) -> Any:
     """Parse TypeScript; a syntax error raises ``InputError`` with ``file:line:col``."""
-    tree = _parser(path.endswith((".tsx", ".jsx"))).parse(source)
+    parser = _parser(path.endswith((".tsx", ".jsx")))
+    tree = parser.parse(source)
+    if tree.root_node.has_error and _IN_PREFIXED_LINE.search(source):
+        respelled = parser.parse(_IN_PREFIXED_LINE.sub(rb"\1\\u0069n", source))
+        if not respelled.root_node.has_error:
+            return respelled
     bad = _first_error(tree.root_node)
     if bad is not None:
         for number, line in enumerate(source.split(b"\n"), start=1):
@@ -253,7 +276,7 @@ def _prop_name(node: Any) -> str:
         return ""
     if name.type == "string":
         return _string_value(name)
-    return _text(name)
+    return _identifier(_text(name))
 
 
 def _is_optional(node: Any) -> bool:
@@ -329,13 +352,56 @@ def _relationships(node: Any) -> list[TsRelationship]:
     return out
 
 
-def _relation(name: str, kind: str, prop: Any) -> TsRelation:
-    m = _members(_value(prop))
+Aliases = dict[str, tuple[list[str], Any]]
+"""A file's generic type aliases: name -> (type parameter names, the aliased type node)."""
+
+
+def _type_aliases(root: Any) -> Aliases:
+    """``type BaseTable<Row, Insert> = { Row: Row; Insert: Insert }`` and the like (hand-written
+    files spell their tables through such helpers)."""
+    out: Aliases = {}
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if n.type == "type_alias_declaration":
+            name, params = n.child_by_field_name("name"), n.child_by_field_name("type_parameters")
+            value = n.child_by_field_name("value")
+            if name is not None and params is not None and value is not None:
+                names = [_text(p.child_by_field_name("name") or _named(p)[0]) for p in _named(params)]
+                out[_text(name)] = (names, value)
+        stack.extend(n.named_children)
+    return out
+
+
+def _relation_parts(node: Any, aliases: Aliases) -> dict[str, Any]:
+    """Member name -> type node of a table/view entry, through a generic alias if it uses one
+    (``BaseTable<{...}, {...}, {...}>``: the alias's members with its arguments put in)."""
+    if node is not None and node.type == "generic_type":
+        name = _text(node.child_by_field_name("name") or _named(node)[0])
+        if name in aliases:
+            params, body = aliases[name]
+            args_node = node.child_by_field_name("type_arguments")
+            subst = dict(zip(params, _named(args_node) if args_node is not None else [],
+                             strict=False))
+            out = {}
+            for key, prop in _members(body).items():
+                value = _value(prop)
+                if value is not None and value.type == "type_identifier" and _text(value) in subst:
+                    value = subst[_text(value)]
+                out[key] = value
+            return out
+    return {key: _value(prop) for key, prop in _members(node).items()}
+
+
+def _relation(name: str, kind: str, prop: Any, aliases: Aliases | None = None) -> TsRelation:
+    m = _relation_parts(_value(prop), aliases or {})
     rel = TsRelation(name=name, kind=kind, line=prop.start_point[0] + 1)
-    rel.row = _fields(_value(m["Row"])) if "Row" in m else {}
-    rel.insert = _fields(_value(m["Insert"])) if "Insert" in m else None
-    rel.update = _fields(_value(m["Update"])) if "Update" in m else None
-    rel.relationships = _relationships(_value(m["Relationships"])) if "Relationships" in m else None
+    rel.row = _fields(m["Row"]) if m.get("Row") is not None else {}
+    rel.insert = _fields(m["Insert"]) if m.get("Insert") is not None else None
+    rel.update = _fields(m["Update"]) if m.get("Update") is not None else None
+    # only a tuple lists relationships; `Array<{...}>` in a hand-written file says nothing
+    listed = m.get("Relationships")
+    rel.relationships = _relationships(listed) if listed is not None and listed.type == "tuple_type" else None
     return rel
 
 
@@ -399,15 +465,39 @@ def _find_database(root: Any) -> Any:
     return None
 
 
-def _database_members(text: str, path: str) -> dict[str, Any]:
+def _database_node(text: str, path: str) -> tuple[Any, Any]:
+    """(the parse tree, the ``Database`` type's node)."""
     tree = parse_tree(text.encode("utf-8"), path)
     db = _find_database(tree.root_node)
     if db is None:
         raise InputError("no `Database` type in this file", where=path,
                          hint="expected `export type Database = { public: { Tables: ... } }`")
+    return tree, db
+
+
+def _database_members(text: str, path: str) -> dict[str, Any]:
+    return _schema_props(_database_node(text, path)[1])
+
+
+def _schema_props(db: Any) -> dict[str, Any]:
     if db.type == "interface_body":
         return {(_prop_name(m)): m for m in _named(db) if m.type == "property_signature"}
     return _members(db)
+
+
+def placeholder_reason(text: str, path: str = "<text>") -> str | None:
+    """Why a types file has nothing to check (``Database = Record<string, unknown>``, ``any``,
+    no tables, views, functions, enums or composite types), or None for a real one."""
+    _, db = _database_node(text, path)
+    if db.type not in ("object_type", "interface_body"):
+        shown = " ".join(_text(db).split())
+        return f"`Database` is `{shown[:60]}`, a placeholder that names no schema"
+    parsed = parse_types_text(text, path)
+    if not any(s.tables or s.views or s.functions or s.enums or s.composite_types
+               for s in parsed.schemas.values()):
+        return ("`Database` declares no tables, views, functions, enums or composite types "
+                "(an empty template?)")
+    return None
 
 
 def declared_schemas(text: str, path: str = "<text>") -> list[str]:
@@ -417,7 +507,9 @@ def declared_schemas(text: str, path: str = "<text>") -> list[str]:
 
 def parse_types_text(text: str, path: str = "<text>") -> TsDatabase:
     """Parse the text of a types file (see :func:`parse_types_file`)."""
-    db_members = _database_members(text, path)
+    tree, db = _database_node(text, path)
+    aliases = _type_aliases(tree.root_node)
+    db_members = _schema_props(db)
     schemas: dict[str, TsSchema] = {}
     for sname, sprop in db_members.items():
         if sname.startswith("__"):
@@ -425,9 +517,9 @@ def parse_types_text(text: str, path: str = "<text>") -> TsDatabase:
         sm = _members(_value(sprop))
         schema = TsSchema(sname, line=sprop.start_point[0] + 1)
         for tname, tprop in _members(_value(sm.get("Tables")) if "Tables" in sm else None).items():
-            schema.tables[tname] = _relation(tname, "table", tprop)
+            schema.tables[tname] = _relation(tname, "table", tprop, aliases)
         for vname, vprop in _members(_value(sm.get("Views")) if "Views" in sm else None).items():
-            schema.views[vname] = _relation(vname, "view", vprop)
+            schema.views[vname] = _relation(vname, "view", vprop, aliases)
         for fname, fprop in _members(_value(sm.get("Functions")) if "Functions" in sm else None).items():
             schema.functions[fname] = _signatures(_value(fprop))
             schema.lines[f"functions.{fname}"] = fprop.start_point[0] + 1
