@@ -451,7 +451,7 @@ after (verify, history), then writes the report for the postmortem.
         parameters("03-migration-postmortem", """
 MIGRATIONS = None   # a Supabase migrations/ folder; None: the demo's, with the postmortems' mistakes
 SCRATCH_DSN = None  # an EMPTY scratch database for the rehearsal; None: a throwaway embedded server
-REPORT = "03-migration-postmortem.report.md"
+REPORT = "output/03-migration-postmortem.report.md"  # output/ is git-ignored: runs leave the tree clean
 """),
         REPLAY_NOTE,
         SETUP,
@@ -519,6 +519,7 @@ One markdown document (lint + rehearsal + verification + history) to paste into 
         code("""
 report = migrations.postmortem(folder, target, rehearsal=rehearsal,
                                title="Migration postmortem: ai_analyses and realtime monitoring")
+Path(REPORT).parent.mkdir(parents=True, exist_ok=True)
 Path(REPORT).write_text(report.to_markdown())
 print(f"written {REPORT}")
 report
@@ -547,7 +548,7 @@ implies, and compare the committed file and the field map with it, by meaning.
         parameters("04-types-drift", """
 TYPES_FILE = "data/supabase.types.ts"  # the committed types file (Supabase CLI / postgres-meta)
 FIELD_MAP = "data/fieldmap.ts"         # the app's field map (TS/JS object literal, JSON or YAML)
-GENERATED = "04-types-drift.generated.ts"
+GENERATED = "output/04-types-drift.generated.ts"  # output/ is git-ignored
 """),
         REPLAY_NOTE,
         SETUP,
@@ -562,6 +563,7 @@ from pathlib import Path
 import pgprobe.types as types
 
 generated = types.generate(snap, schemas=["public"])
+Path(GENERATED).parent.mkdir(parents=True, exist_ok=True)
 Path(GENERATED).write_text(generated)
 print(f"{GENERATED}: {len(generated.splitlines())} lines")
 print("\\n".join(generated.splitlines()[:40]))

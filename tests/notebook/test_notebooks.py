@@ -152,3 +152,37 @@ def test_notebook_with_a_demo_that_cannot_start_shows_a_banner_not_a_traceback(t
     text = outputs_text(nb)
     assert "NO LIVE DATABASE (the demo database could not start" in text
     assert "Traceback" not in text
+
+
+def _tree_state() -> str:
+    """What a run could leave behind: ``git status`` (or, outside git, the notebooks folder)."""
+    out = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=all"],
+                         capture_output=True, text=True)
+    if out.returncode == 0:
+        return out.stdout
+    return "\n".join(sorted(f"{p.relative_to(NOTEBOOKS)} {p.stat().st_mtime_ns}"
+                            for p in NOTEBOOKS.rglob("*") if "output" not in p.parts
+                            and "__pycache__" not in p.parts))
+
+
+@pytest.mark.slow
+def test_running_the_notebooks_in_place_leaves_the_source_tree_clean(demo_dsn: str,
+                                                                     tmp_path: Path) -> None:
+    """Run where a user runs them (cwd notebooks/, their shipped pins): reports and generated
+    files go to notebooks/output/, which .gitignore covers."""
+    import papermill as pm
+
+    before = _tree_state()
+    old = dict(os.environ)
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), old.get("PYTHONPATH")]))
+    try:
+        for name in ALL:
+            pm.execute_notebook(str(NOTEBOOKS / name), str(tmp_path / name),
+                                parameters={"DSN": demo_dsn}, cwd=str(NOTEBOOKS),
+                                kernel_name="python3", progress_bar=False, execution_timeout=180)
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    assert _tree_state() == before
+    written = {p.name for p in (NOTEBOOKS / "output").iterdir()}
+    assert {"03-migration-postmortem.report.md", "04-types-drift.generated.ts"} <= written
