@@ -82,6 +82,22 @@ def test_snapshot_and_connect(demo_dsn: str, capsys: pytest.CaptureFixture[str])
     assert run(["connect", "--dsn", GONE], capsys) == 2
 
 
+def test_a_pgprobe_defect_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unexpected exception is "could not run" (2), never 1 ("findings") or a traceback."""
+    import pgprobe.cli as cli
+
+    def broken(args: object) -> int:
+        raise RuntimeError("boom at postgresql://u:secret@h/db")
+
+    monkeypatch.setattr(cli, "_cmd_connect", broken)
+    monkeypatch.delenv("PGPROBE_DEBUG", raising=False)
+    assert cli.main(["connect"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("pgprobe: internal error: RuntimeError: boom") and err.count("\n") == 1
+    assert "secret" not in err
+
+
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     with pytest.raises(SystemExit) as exc:
