@@ -14,7 +14,7 @@ breaks), ``added`` means the file lacks something new (a warning: the file is st
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +57,8 @@ class _Comparer:
         """``schema.relation`` -> names of its computed fields (functions taking its row)."""
         self.local_relations: set[str] | None = None
         """The tables and views of the schema being compared (either side)."""
+        self.elsewhere: Mapping[str, str] = {}
+        """Function name -> the extension that has it in a schema not compared here."""
 
     def add(self, change: str, kind: str, path: str, old: Any = None, new: Any = None,
             severity: str = "warning", hint: str | None = None, line: int | None = None,
@@ -205,6 +207,8 @@ class _Comparer:
             path = f"functions.{s}.{name}"
             line = f.lines.get(f"functions.{name}")
             if name not in d.functions:
+                if name in self.elsewhere:
+                    continue  # an extension's function, installed in another schema here
                 self.add("removed", "function", path, name, None, "error",
                          _hint(name, list(d.functions)), line)
                 continue
@@ -344,8 +348,13 @@ def _computed_fields(db: TsDatabase) -> dict[str, set[str]]:
 
 
 def compare_types(file_db: TsDatabase, db: TsDatabase, *, left_label: str | None = None,
-                  right_label: str = "database") -> DiffReport:
-    """Diff two parsed types files by meaning (left: the committed file)."""
+                  right_label: str = "database",
+                  extension_functions: Mapping[str, str] | None = None) -> DiffReport:
+    """Diff two parsed types files by meaning (left: the committed file).
+
+    ``extension_functions``: function name -> extension, for extensions installed in a schema
+    not compared (see :func:`extension_functions`): the file listing them in ``public`` (the
+    extension was created there in production) is not drift."""
     from ..diff import DiffReport
 
     _resolve_row_refs(file_db)
@@ -353,6 +362,7 @@ def compare_types(file_db: TsDatabase, db: TsDatabase, *, left_label: str | None
 
     label = left_label or file_db.path
     cmp = _Comparer(label, _computed_fields(file_db) | _computed_fields(db))
+    cmp.elsewhere = extension_functions or {}
     for name, schema in file_db.schemas.items():
         if name not in db.schemas:
             cmp.add("removed", "schema", name, name, None, "error", _hint(name, list(db.schemas)),
@@ -410,7 +420,29 @@ def schemas_to_compare(text: str, path: str, snapshot: Snapshot,
     return [s for s in wanted if s not in left_out], left_out
 
 
-def check(ts_file: str | Path, snapshot: Snapshot, schemas: Sequence[str] | None = None) -> DiffReport:
+_EXTENSION_FUNCTIONS = """
+select p.proname, e.extname, n.nspname
+from pg_depend d
+join pg_extension e on e.oid = d.refobjid and d.refclassid = 'pg_extension'::regclass
+join pg_proc p on p.oid = d.objid and d.classid = 'pg_proc'::regclass
+join pg_namespace n on n.oid = p.pronamespace
+where d.deptype = 'e'
+"""
+
+
+def extension_functions(probe: Any, compared: Sequence[str]) -> dict[str, str]:
+    """Function name -> ``"pg_trgm (schema extensions)"`` for every function of an extension
+    installed in a schema outside ``compared``: a project that created the extension in
+    ``public`` in production has those functions in its file, a database that got it in
+    ``extensions`` (a Supabase stand-in, a rehearsal) has them elsewhere. ``probe``: an open
+    :func:`pgprobe.connect` session."""
+    rows = probe.conn.execute(_EXTENSION_FUNCTIONS).fetchall()
+    return {name: f"{ext} (schema {schema})" for name, ext, schema in rows
+            if schema not in compared}
+
+
+def check(ts_file: str | Path, snapshot: Snapshot, schemas: Sequence[str] | None = None, *,
+          extension_functions: Mapping[str, str] | None = None) -> DiffReport:
     """Diff a committed ``Database`` types file against the database's snapshot.
 
     ``ts_file`` is a path (or the file's text). ``schemas`` defaults to the schemas the file
@@ -446,4 +478,5 @@ def check(ts_file: str | Path, snapshot: Snapshot, schemas: Sequence[str] | None
     file_db = parse_types_text(text, str(ts_file))
     file_db.schemas = {k: v for k, v in file_db.schemas.items() if k in compared}
     expected = parse_types_text(generated, "<database>")
-    return compare_types(file_db, expected, left_label=str(ts_file), right_label=right)
+    return compare_types(file_db, expected, left_label=str(ts_file), right_label=right,
+                         extension_functions=extension_functions)

@@ -100,9 +100,33 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"note: not compared: {', '.join(left_out)} (the Supabase platform's schemas"
               + ("; not in this database)" if args.schema else "; name one with --schema to "
                  "compare it)"), file=sys.stderr)
-    report = check(args.file, snap, args.schema or None)
+    report = check(args.file, snap, args.schema or None,
+                   extension_functions=_extension_functions(args, text, snap))
     _emit(report, args.format)
     return report.exit_code
+
+
+def _extension_functions(args: argparse.Namespace, text: str, snap: Snapshot) -> dict[str, str]:
+    """Functions of extensions the live database has outside the compared schemas, named in
+    the file: told on stderr, not counted as removed (a saved snapshot cannot tell)."""
+    if getattr(args, "snapshot", None):
+        return {}
+    from ..connect import connect
+    from ._check import extension_functions, schemas_to_compare
+    from ._tsparse import parse_types_text
+
+    compared, _ = schemas_to_compare(text, args.file, snap, args.schema)
+    with connect(args.dsn) as probe:
+        found = extension_functions(probe, compared)
+    in_file = {name for s in parse_types_text(text, args.file).schemas.values() if s.name in compared
+               for name in s.functions}
+    named = sorted(n for n in in_file if n in found)
+    if named:
+        owners = sorted({found[n] for n in named})
+        print(f"note: not compared: {len(named)} function(s) of {', '.join(owners)}, which this "
+              f"database has outside {', '.join(compared)} ({', '.join(named[:5])}"
+              f"{', ...' if len(named) > 5 else ''})", file=sys.stderr)
+    return {n: found[n] for n in named}
 
 
 def _cmd_fields(args: argparse.Namespace) -> int:

@@ -309,6 +309,8 @@ def _fields(obj: Any) -> dict[str, TsField]:
     for name, prop in _members(obj).items():
         node = _value(prop)
         text, nullable = canonical(node) if node is not None else ("any", False)
+        # `unknown` and `any` hold null already: `unknown | null` is `unknown`
+        nullable = nullable or text in ("unknown", "any")
         out[name] = TsField(text, nullable, _is_optional(prop), prop.start_point[0] + 1)
     return out
 

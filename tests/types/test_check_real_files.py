@@ -247,3 +247,31 @@ export type Database = {
     # a narrowed string ("todo" | "done") is not drift; a column the table lacks is
     assert paths["public.notes.columns.title"] == "removed"
     assert "public.notes.columns.body.type" not in paths
+
+
+# ---------------------------------------------------------------- extensions elsewhere
+def test_extension_functions_in_another_schema_are_not_removed(scratch_dsn: str, pg_server,  # type: ignore[no-untyped-def]
+                                                               tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Production created pg_trgm in public (the file lists its functions); the database
+    checked against (a stand-in, a rehearsal) has it in schema extensions."""
+    prod = pg_server.create_database("prod_trgm_public", replace=True)
+    try:
+        with psycopg.connect(prod, autocommit=True) as conn:
+            conn.execute("create extension pg_trgm schema public; "
+                         "create table public.t (id int primary key, addr inet)")
+        text = generate(pgprobe.snapshot(prod), ["public"])
+    finally:
+        pg_server.drop_database("prod_trgm_public")
+    assert "show_trgm: " in text and "addr: unknown" in text
+    path = tmp_path / "database.types.ts"
+    path.write_text(text.replace("addr: unknown", "addr: unknown | null"))  # older generators
+    with psycopg.connect(scratch_dsn, autocommit=True) as conn:
+        conn.execute("create table public.t (id int primary key, addr inet)")
+    code, out, _ = _check_cli(path, scratch_dsn, capsys)
+    assert code == 1 and "functions.public.show_trgm  function removed" in out  # really gone
+    with psycopg.connect(scratch_dsn, autocommit=True) as conn:
+        conn.execute("create schema extensions; create extension pg_trgm schema extensions")
+    code, out, err = _check_cli(path, scratch_dsn, capsys)
+    assert code == 0, out
+    assert "function(s) of pg_trgm (schema extensions)" in err and "show_trgm" in err
