@@ -25,15 +25,18 @@ _PRIVILEGE = {"insert": ("INSERT",), "upsert": ("INSERT", "UPDATE"), "update": (
               "delete": ("DELETE",)}
 
 
-def may_execute(conn: Any, execute_writes: bool | None) -> tuple[bool, str]:
-    """(run the write?, why) for an explicit choice or the scratch mark of the database."""
-    if execute_writes is not None:
-        return execute_writes, "execute_writes=True" if execute_writes else \
-            "execute_writes=False"
-    if conn is not None and is_scratch(conn):
-        return True, "scratch database"
-    return False, "not a scratch database; pass execute_writes=True (CLI: --execute-writes) " \
-        "to run it in a rolled-back transaction"
+def may_execute(conn: Any, execute_writes: bool | None) -> tuple[bool, bool, str]:
+    """(run the write?, is the database scratch?, why) for an explicit choice or the scratch
+    mark of the database."""
+    if execute_writes is False:
+        return False, False, "execute_writes=False"
+    scratch = conn is not None and is_scratch(conn)
+    if scratch:
+        return True, True, "scratch database"
+    if execute_writes:
+        return True, False, "execute_writes=True"
+    return False, False, "not a scratch database; pass execute_writes=True (CLI: " \
+        "--execute-writes) to run it in a rolled-back transaction"
 
 
 def explain_write(sc: SchemaCache, p: Planned, role: str, reason: str) -> WriteExplanation:
@@ -73,9 +76,11 @@ def _function_grants(sc: SchemaCache, routine: Any, role: str) -> list[str]:
                    if g.grantee.lower() in (role, "public")})
 
 
-def warning_line(p: Planned, explanation: WriteExplanation, database: str) -> str:
+def warning_line(p: Planned, explanation: WriteExplanation, database: str,
+                 commit: bool) -> str:
     """The one line printed when a write really runs on a database that is not scratch."""
     trig = f"; fires {len(explanation.triggers)} trigger(s)" if explanation.triggers else ""
+    end = "COMMITTED" if commit else "rolled back"
     return (f"pgprobe: executing {p.req.method} {p.req.path} on {database}: "
             f"{explanation.kind} on {explanation.target} as {explanation.role}{trig} "
-            "(row locks, sequences and triggers run; the transaction is rolled back)")
+            f"(row locks, sequences and triggers run; the transaction is {end})")

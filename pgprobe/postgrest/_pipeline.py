@@ -141,7 +141,7 @@ def _answer(conn: psycopg.Connection[Any] | None, sc: SchemaCache, cfg: Config, 
     tx = transaction(planned, cfg, role, claims or {}, limits=opts.limits, set_mode=set_mode)
     result = Result(200, sql=tx.main, plan=planned.plan, statements=tx.statements)
     if planned.writes:
-        stop = _guard(conn, sc, planned, role, opts, result)
+        stop = _guard(conn, sc, cfg, planned, role, opts, result)
         if stop:
             return result
     if not opts.execute or conn is None:
@@ -150,21 +150,22 @@ def _answer(conn: psycopg.Connection[Any] | None, sc: SchemaCache, cfg: Config, 
     return _execute_and_respond(conn, planned, tx, cfg, role, opts, result)
 
 
-def _guard(conn: psycopg.Connection[Any] | None, sc: SchemaCache, p: Planned, role: str,
-           opts: Options, result: Result) -> bool:
+def _guard(conn: psycopg.Connection[Any] | None, sc: SchemaCache, cfg: Config, p: Planned,
+           role: str, opts: Options, result: Result) -> bool:
     """Explain a write instead of running it unless allowed; True when it must not run."""
     if not opts.execute or conn is None:
         result.write = explain_write(sc, p, role, "translated only")
         return False
-    allowed, why = may_execute(conn, opts.execute_writes)
+    allowed, scratch, why = may_execute(conn, opts.execute_writes)
     result.write = explain_write(sc, p, role, why)
     if not allowed:
         result.executed = False
         result.status = 0
         result.notes.extend(result.write.lines())
         return True
-    if why != "scratch database":
-        line = warning_line(p, result.write, conn.info.dbname)
+    if not scratch:
+        commit = opts.commit and _pgrst_commits(cfg, p.req)
+        line = warning_line(p, result.write, conn.info.dbname, commit)
         result.notes.append(line)
         warnings.warn(line, WriteWarning, stacklevel=4)
     return False

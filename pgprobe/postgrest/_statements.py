@@ -50,6 +50,7 @@ def main_query(p: Planned, cfg: Config) -> Parts:
     if p.kind == "read":
         return main_read(p.plan, prefs.count, cfg.max_rows, p.req.top_range, p.handler, p.strip)
     if p.kind == "rpc":
+        assert p.call is not None
         return main_call(p.routine, p.call, p.plan, prefs.count, cfg.max_rows, p.req.top_range,
                          p.handler, p.strip)
     assert p.mutate is not None
