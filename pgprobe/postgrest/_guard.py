@@ -58,7 +58,7 @@ def explain_write(sc: SchemaCache, p: Planned, role: str, reason: str) -> WriteE
                 for pol in rel.policies
                 if pol.command in ("all", *_COMMAND[p.kind])
                 and (not pol.roles or roles & {r.lower() for r in pol.roles})]
-    grants = sorted({g.privilege + (f"({g.column})" if g.column else "") + f" to {g.grantee}"
+    grants = sorted({g.privilege.upper() + (f"({g.column})" if g.column else "") + f" to {g.grantee}"
                      for g in rel.grants if g.grantee.lower() in roles
                      and g.privilege.upper() in (*_PRIVILEGE[p.kind], "SELECT")})
     triggers = [f"{t.name} ({t.timing} {'/'.join(t.events)} for each {t.level}: {t.function})"
@@ -72,7 +72,7 @@ def _function_grants(sc: SchemaCache, routine: Any, role: str) -> list[str]:
     fn = next((f for f in sc.snapshot.functions
                if f.schema == routine.schema and f.name == routine.name), None)
     grants = getattr(fn, "grants", ()) or ()
-    return sorted({f"{g.privilege} to {g.grantee}" for g in grants
+    return sorted({f"{g.privilege.upper()} to {g.grantee}" for g in grants
                    if g.grantee.lower() in (role, "public")})
 
 
