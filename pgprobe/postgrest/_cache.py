@@ -52,15 +52,26 @@ def fingerprint(conn: psycopg.Connection[Any]) -> str:
     return str(query_one(conn, FINGERPRINT_SQL) or "")
 
 
+_SESSION = ("default_transaction_read_only", "statement_timeout", "lock_timeout",
+            "idle_in_transaction_session_timeout")
+
+
 def read_snapshot(conn: psycopg.Connection[Any]) -> Snapshot:
-    """A snapshot through ``conn``, giving the session back as it was."""
+    """A snapshot through ``conn``, giving the session back as it was (the catalog reader
+    makes a connection it is handed a safe probe session: read-only, time limits)."""
     from pgprobe.catalog import snapshot
 
     read_only, autocommit = conn.read_only, conn.autocommit
+    idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    saved = [(k, query_one(conn, "select pg_catalog.current_setting(%s)", (k,)))
+             for k in _SESSION] if idle else []
     try:
         return snapshot(conn)
-    finally:  # the catalog reader may change the session; give it back as it was
+    finally:
         if conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            conn.autocommit = True  # so the session settings below are not rolled back
+            for k, v in saved:
+                conn.execute("select pg_catalog.set_config(%s, %s, false)", (k, v))
             conn.read_only, conn.autocommit = read_only, autocommit
 
 
