@@ -22,7 +22,7 @@ claim-type rules, the role claim path); parsing keys, algorithms and signatures 
 401 Expected 3 parts in JWT; got 2
 >>> import jwt
 >>> secret = "reallyreallyreallyreallyverysafe"
->>> tok = jwt.encode({"role": "author"}, secret, algorithm="HS384")
+>>> tok = jwt.encode({"role": "author"}, secret, algorithm="HS256")
 >>> authenticate({"jwt-secret": secret}, {"Authorization": f"Bearer {tok}"}, "anon")
 ('author', {'role': 'author'})
 """
