@@ -18,7 +18,6 @@ from psycopg.types.string import TextBinaryLoader
 from ._config import Config
 from ._errors import PostgrestError, sqlstate_status
 from ._planner import WRITES, Planned
-from ._response import _check_mutation
 from ._sql import to_composed
 from ._statements import Transaction
 
@@ -91,6 +90,19 @@ def _checked(p: Planned, row: Any) -> Any:
         raise PostgrestError("PGRST124", "Query result exceeds max-affected preference "
                              "constraint", f"The query affects {row[1]} rows", status=400)
     return row
+
+
+def _check_mutation(prep: Planned, row: Any) -> None:
+    """PGRST115 (PUT payload vs URL) and PGRST124 (max-affected) for a mutation."""
+    total = row[1]
+    p = prep.req.prefs
+    if prep.kind == "upsert" and total != 1:
+        raise PostgrestError("PGRST115", "Payload values do not match URL in primary key "
+                             "column(s)", status=400)
+    if prep.kind in ("update", "delete") and p.max_affected is not None \
+            and p.handling == "strict" and total > p.max_affected:
+        raise PostgrestError("PGRST124", "Query result exceeds max-affected preference "
+                             "constraint", f"The query affects {total} rows", status=400)
 
 
 def _explain_total(cur: Any, tx: Transaction) -> int:

@@ -17,18 +17,6 @@ if TYPE_CHECKING:
     from ._result import Result
 
 
-def _check_mutation(prep: Prepared, row: Any) -> None:
-    total = row[1]
-    p = prep.req.prefs
-    if prep.kind == "upsert" and total != 1:
-        raise PostgrestError("PGRST115", "Payload values do not match URL in primary key "
-                             "column(s)", status=400)
-    if prep.kind in ("update", "delete") and p.max_affected is not None \
-            and p.handling == "strict" and total > p.max_affected:
-        raise PostgrestError("PGRST124", "Query result exceeds max-affected preference "
-                             "constraint", f"The query affects {total} rows", status=400)
-
-
 def _content_range(lower: int, upper: int, total: int | None) -> str:
     rng = f"{lower}-{upper}" if (total != 0 and lower <= upper) else "*"
     return f"{rng}/{'*' if total is None else total}"

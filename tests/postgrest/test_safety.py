@@ -194,7 +194,12 @@ def test_a_held_lock_makes_the_probe_fail_fast(prod_dsn: str) -> None:
         start = time.monotonic()
         r = request(prod_dsn, "GET", "/items", config=CONFIG, lock_timeout="300ms")
         elapsed = time.monotonic() - start
+        with pytest.warns(WriteWarning):
+            w = request(prod_dsn, "POST", "/items", body={"name": "x"}, config=CONFIG,
+                        execute_writes=True, lock_timeout="300ms")
+        elapsed_write = time.monotonic() - start - elapsed
         locker.rollback()
+    assert w.status == 500 and w.error["code"] == "55P03" and elapsed_write < 10
     assert r.status == 500 and r.error["code"] == "55P03", json.dumps(r.body)
     assert r.schema_cache == "cached"  # the fingerprint query takes no table lock
     assert any("lock_timeout (300ms) expired" in n for n in r.notes)
