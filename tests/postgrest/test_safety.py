@@ -204,3 +204,26 @@ def test_a_held_lock_makes_the_probe_fail_fast(prod_dsn: str) -> None:
     assert r.schema_cache == "cached"  # the fingerprint query takes no table lock
     assert any("lock_timeout (300ms) expired" in n for n in r.notes)
     assert elapsed < 10
+
+
+def test_stand_in_never_trusts_an_unsigned_role(prod_dsn: str) -> None:
+    import base64
+
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    head, claims = b64(b'{"alg":"HS256"}'), b64(b'{"role":"postgres"}')
+    forged = f"{head}.{claims}.{b64(b'sig')}"  # claims the owner role, signed by nobody
+    path = "/rpc/session_info"
+    headers = {"Authorization": f"Bearer {forged}"}
+    with serve(prod_dsn, config=CONFIG, listen=False) as srv:  # no jwt-secret: token ignored
+        assert fetch(srv.url + path, headers=headers).json()["role"] == "anon"
+    secret = "a-stand-in-secret-of-at-least-32-chars"
+    with serve(prod_dsn, config={**CONFIG, "jwt-secret": secret}, listen=False) as srv:
+        answer = fetch(srv.url + path, headers=headers)
+        assert answer.status == 401 and answer.json()["code"] == "PGRST301"
+        import jwt
+
+        signed = jwt.encode({"role": "anon", "sub": "u1"}, secret, algorithm="HS256")
+        answer = fetch(srv.url + path, headers={"Authorization": f"Bearer {signed}"})
+        assert answer.status == 200 and answer.json()["role"] == "anon"
