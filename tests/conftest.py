@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pgprobe import demo
+from pgprobe._scratch import mark_scratch
 from pgprobe.catalog import Snapshot, snapshot
 from pgprobe.embedded import Server
 from tests._servers import server_directory
@@ -99,6 +100,7 @@ def scratch_dsn(pg_server: Server) -> Iterator[str]:
     """A fresh, empty, writable database, dropped after the test."""
     name = f"scratch_{uuid.uuid4().hex[:10]}"
     dsn = pg_server.create_database(name)
+    mark_scratch(dsn)  # pgprobe may write here (pgprobe._scratch)
     try:
         yield dsn
     finally:
@@ -110,6 +112,7 @@ def scratch_demo_dsn(pg_server: Server, demo_template: str) -> Iterator[str]:
     """A writable copy of the demo database, dropped after the test."""
     name = f"scratch_demo_{uuid.uuid4().hex[:10]}"
     dsn = pg_server.create_database(name, template=demo_template)
+    mark_scratch(dsn)  # pgprobe may write here (pgprobe._scratch)
     try:
         yield dsn
     finally:

@@ -17,10 +17,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._builder import from_query_builder, is_query_builder
+    from pgprobe.openapi import openapi_from_snapshot, pgrst_type, swagger_type
+    from pgprobe.postgrest._client import from_query_builder, is_query_builder
+
     from ._compare import Comparison, compare_with_endpoint, diff_bodies
     from ._http import HttpAnswer, fetch, parse_header, redact_headers
-    from ._openapi import openapi_from_snapshot, pgrst_type, swagger_type
     from ._server import StandIn, serve
     from ._staleness import (
         RELOAD_SQL,
@@ -32,11 +33,13 @@ if TYPE_CHECKING:
     )
 
 _WHERE = {
-    "from_query_builder": "_builder", "is_query_builder": "_builder",
+    "from_query_builder": "pgprobe.postgrest._client",
+    "is_query_builder": "pgprobe.postgrest._client",
     "Comparison": "_compare", "compare_with_endpoint": "_compare", "diff_bodies": "_compare",
     "HttpAnswer": "_http", "fetch": "_http", "parse_header": "_http",
     "redact_headers": "_http",
-    "openapi_from_snapshot": "_openapi", "pgrst_type": "_openapi", "swagger_type": "_openapi",
+    "openapi_from_snapshot": "pgprobe.openapi", "pgrst_type": "pgprobe.openapi",
+    "swagger_type": "pgprobe.openapi",
     "StandIn": "_server", "serve": "_server",
     "RELOAD_SQL": "_staleness", "Change": "_staleness", "StalenessReport": "_staleness",
     "compare_openapi": "_staleness", "fetch_openapi": "_staleness", "staleness": "_staleness",
@@ -70,7 +73,8 @@ def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'pgprobe.endpoint' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    where = module if module.startswith("pgprobe.") else f"{__name__}.{module}"
+    value = getattr(importlib.import_module(where), name)
     globals()[name] = value
     return value
 

@@ -21,7 +21,6 @@ from urllib.parse import parse_qsl
 from pgprobe._errors import InputError
 
 from ._http import DEFAULT_TIMEOUT, _shown, fetch, join_url
-from ._server import _claims_from
 
 __all__ = ["Comparison", "compare_with_endpoint", "diff_bodies"]
 
@@ -168,12 +167,19 @@ def _compare(method: str, path: str, where: str, e_status: int, e_body: Any,
     return out + diff_bodies(e_body, l_body, ordered=_ordered(path))
 
 
-def _connection(conn_or_dsn: Any) -> tuple[Any, bool]:
-    if isinstance(conn_or_dsn, str):
-        from pgprobe.postgrest import _connection as connect
+def _claims_from(headers: dict[str, str]) -> dict[str, Any] | None:
+    """The payload of ``Authorization: Bearer <jwt>``, *not verified*: only to run the local
+    side of a comparison as the same user the endpoint (which verifies it) answers as."""
+    import jwt
 
-        return connect(conn_or_dsn)
-    return conn_or_dsn, False
+    auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+    if not auth.lower().startswith("bearer "):
+        return None
+    try:
+        claims = jwt.decode(auth[7:].strip(), options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None
+    return claims if isinstance(claims, dict) else None
 
 
 def compare_with_endpoint(endpoint_url: str, conn_or_dsn: Any, method: Any,
@@ -198,7 +204,7 @@ def compare_with_endpoint(endpoint_url: str, conn_or_dsn: Any, method: Any,
     import pgprobe.postgrest as pgrst
 
     if not isinstance(method, str):
-        from ._builder import from_query_builder
+        from pgprobe.postgrest import from_query_builder
 
         method, path, built, built_body = from_query_builder(method, keep_auth=True)
         headers = {**built, **(headers or {})}
@@ -218,17 +224,8 @@ def compare_with_endpoint(endpoint_url: str, conn_or_dsn: Any, method: Any,
     if role is None and claims and isinstance(claims.get("role"), str):
         role = claims["role"]
     local_headers = {k: v for k, v in sent.items() if k.lower() not in _SECRET}
-    conn, owned = _connection(conn_or_dsn)
-    try:
-        if snapshot is None:
-            import pgprobe
-
-            snapshot = pgprobe.snapshot(conn)
-        res = pgrst.request(conn, method, path, headers=local_headers, body=payload,
-                            role=role, claims=claims, config=config, snapshot=snapshot)
-    finally:
-        if owned:
-            conn.close()
+    res = pgrst.request(conn_or_dsn, method, path, headers=local_headers, body=payload,
+                        role=role, claims=claims, config=config, snapshot=snapshot)
     e_body = _json_or_text(answer.text)
     l_body = _json_or_text(res.body_text or "")
     diffs = _compare(method, path, _shown(endpoint_url), answer.status, e_body, res.status,

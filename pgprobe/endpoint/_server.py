@@ -16,37 +16,37 @@ schema cache, which makes it a faithful target for :func:`staleness` and
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from pgprobe._errors import InputError
+from pgprobe._errors import InputError, PgprobeError
 from pgprobe.catalog._model import Snapshot
-
-from ._openapi import openapi_from_snapshot
+from pgprobe.openapi import openapi_from_snapshot
 
 __all__ = ["StandIn", "serve"]
 
 _HOP_HEADERS = {"content-length", "connection", "transfer-encoding", "keep-alive"}
 
 
-def _claims_from(headers: dict[str, str]) -> dict[str, Any] | None:
-    """The (unverified) payload of ``Authorization: Bearer <jwt>``: a test stand-in only."""
-    auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
-    if not auth.lower().startswith("bearer "):
-        return None
-    parts = auth[7:].strip().split(".")
-    if len(parts) != 3:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
-        claims = json.loads(raw)
-    except ValueError:
-        return None
-    return claims if isinstance(claims, dict) else None
+_VERB = {"insert": "INSERT", "upsert": "INSERT", "update": "UPDATE", "delete": "DELETE"}
+
+
+def _refused(res: Any) -> Any:
+    """A write the stand-in does not run, answered as PostgREST answers on a read-only
+    database (a ``Result`` with status 405 and SQLSTATE 25006)."""
+    from pgprobe.postgrest import Result
+
+    body = {"code": "25006", "details": None,
+            "hint": "the pgprobe stand-in runs writes only when started with write=True",
+            "message": f"cannot execute {_VERB.get(res.write.kind, 'a volatile function')} "
+                       "in a read-only transaction"}
+    text = json.dumps(body, separators=(",", ":"))
+    return Result(405, body, {"Content-Type": "application/json; charset=utf-8",
+                              "Proxy-Status": "PostgREST; error=25006"}, res.sql, None, body,
+                  text, res.statements, executed=False, write=res.write)
 
 
 class StandIn:
@@ -54,10 +54,11 @@ class StandIn:
     ``.wait_reload(n)``, ``.stop()``; also a context manager."""
 
     def __init__(self, snapshot: Snapshot | None, dsn: str | None, host: str, port: int,
-                 config: dict[str, Any] | None, listen: bool) -> None:
+                 config: dict[str, Any] | None, listen: bool, write: bool = False) -> None:
         if snapshot is None and dsn is None:
             raise InputError("serve() needs a Snapshot or a DSN")
         self.dsn = dsn
+        self.write = write
         self.config = dict(config or {})
         self.schemas = [s.strip() for s in str(self.config.get("db-schemas", "public"))
                         .split(",") if s.strip()]
@@ -83,10 +84,10 @@ class StandIn:
 
     # -- schema cache --------------------------------------------------------------------
     def _read(self) -> Snapshot:
-        import pgprobe
+        from pgprobe.catalog import snapshot
 
         assert self.dsn is not None
-        return pgprobe.snapshot(self.dsn)
+        return snapshot(self.dsn)
 
     def reload(self) -> None:
         """Re-read the schema cache from the database (what ``NOTIFY pgrst`` triggers)."""
@@ -125,6 +126,45 @@ class StandIn:
             self._listen_ready.set()
             conn.close()
 
+    # -- requests --------------------------------------------------------------------------
+    def role_of(self, headers: dict[str, str]) -> str | None:
+        """The role of the request: from a token verified with the configured ``jwt-secret``
+        (an unsigned or forged token is never trusted), else the anonymous role."""
+        anon = self.config.get("db-anon-role")
+        if not self.config.get("jwt-secret"):
+            return str(anon) if anon else None
+        from pgprobe.postgrest._jwt import authenticate
+
+        try:
+            return authenticate(self.config, headers, str(anon) if anon else None)[0]
+        except PgprobeError:
+            return str(anon) if anon else None
+
+    def answer(self, method: str, path: str, headers: dict[str, str], body: Any) -> Any:
+        """PostgREST's answer through the engine, planned with this stand-in's schema cache.
+
+        The engine verifies the ``Authorization`` token against ``jwt-secret`` (without one the
+        token is ignored and the anonymous role answers). Writes run only when the stand-in was
+        started with ``write=True`` (then they commit as PostgREST's default ``db-tx-end``
+        does); otherwise nothing runs and the answer is PostgREST's own for a read-only
+        database: 405, SQLSTATE 25006.
+        """
+        import psycopg
+
+        from pgprobe.postgrest import request
+
+        # a connection (not the DSN) so the engine's per-DSN cache stays out of it:
+        # the schema cache is this stand-in's snapshot, nothing else
+        assert self.dsn is not None
+        with psycopg.connect(self.dsn, autocommit=True, application_name="pgprobe-standin",
+                             options="-c statement_timeout=30s -c lock_timeout=2s") as conn:
+            res = request(conn, method, path, headers=headers, body=body,
+                          config=self.config, snapshot=self.snapshot,
+                          execute_writes=self.write, commit=self.write)
+        if not res.executed and res.write is not None:
+            return _refused(res)
+        return res
+
     # -- HTTP ----------------------------------------------------------------------------
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         standin = self
@@ -150,9 +190,6 @@ class StandIn:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode("utf-8", "replace") if length else None
                 path = self.path
-                claims = _claims_from(headers)
-                role = claims.get("role") if claims else None
-                role = role if isinstance(role, str) else None
                 if path.split("?")[0] in ("", "/") and self.command in ("GET", "HEAD"):
                     schema = headers.get("Accept-Profile") or standin.schemas[0]
                     if schema not in standin.schemas:
@@ -162,9 +199,9 @@ class StandIn:
                         self._send(406, {"Content-Type": "application/json"},
                                    json.dumps(err).encode())
                         return
-                    # PostgREST's openapi-mode follow-privileges: the request's role
+                    # PostgREST's openapi-mode follow-privileges: the role of a verified token
                     doc = openapi_from_snapshot(standin.snapshot, [schema],
-                                                role=role or standin.config.get("db-anon-role"),
+                                                role=standin.role_of(headers),
                                                 host=standin.host, port=standin.port)
                     self._send(200, {"Content-Type": "application/openapi+json; charset=utf-8"},
                                json.dumps(doc).encode())
@@ -175,17 +212,7 @@ class StandIn:
                     self._send(503, {"Content-Type": "application/json"},
                                json.dumps(err).encode())
                     return
-                import psycopg
-
-                import pgprobe.postgrest as pgrst
-
-                # a connection (not the DSN) so the engine's per-DSN cache stays out of it:
-                # the schema cache is this stand-in's snapshot, nothing else
-                with psycopg.connect(standin.dsn, autocommit=True) as conn:
-                    res = pgrst.request(conn, self.command, path, headers=headers, body=body,
-                                        role=role,
-                                        claims=claims, config=standin.config,
-                                        snapshot=standin.snapshot, commit=True)
+                res = standin.answer(self.command, path, headers, body)
                 self._send(res.status, dict(res.headers), (res.body_text or "").encode())
 
             def _safe(self) -> None:
@@ -225,19 +252,21 @@ class StandIn:
 
 def serve(snapshot_or_dsn: Snapshot | str, host: str = "127.0.0.1", port: int = 0, *,
           dsn: str | None = None, config: dict[str, Any] | None = None,
-          listen: bool = True) -> StandIn:
+          listen: bool = True, write: bool = False) -> StandIn:
     """Start a stand-in on ``host:port`` (``port=0``: a free one; see ``.url``).
 
     ``snapshot_or_dsn``: a Snapshot is the schema cache as it is (requests need ``dsn=``);
     a DSN takes the cache from the database now. With a DSN, ``NOTIFY pgrst, 'reload schema'``
     reloads the cache (``listen=False`` to turn that off). ``config`` takes PostgREST keys
-    (``db-schemas``, ``db-anon-role``, ...).
+    (``db-schemas``, ``db-anon-role``, ``jwt-secret``, ...): with a ``jwt-secret`` the role
+    comes from the verified ``Authorization`` token, without one the anonymous role answers.
+    Writes run (and commit) only with ``write=True``; otherwise they are refused (405).
     """
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise InputError(f"the stand-in serves loopback only, not {host!r}",
                          hint="it has no authentication; use 127.0.0.1")
     if isinstance(snapshot_or_dsn, Snapshot):
-        return StandIn(snapshot_or_dsn, dsn, host, port, config, listen)
+        return StandIn(snapshot_or_dsn, dsn, host, port, config, listen, write)
     if isinstance(snapshot_or_dsn, str):
-        return StandIn(None, dsn or snapshot_or_dsn, host, port, config, listen)
+        return StandIn(None, dsn or snapshot_or_dsn, host, port, config, listen, write)
     raise InputError(f"serve() takes a Snapshot or a DSN, got {type(snapshot_or_dsn).__name__}")

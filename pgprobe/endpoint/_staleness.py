@@ -26,9 +26,9 @@ from typing import Any
 
 from pgprobe._errors import InputError
 from pgprobe.catalog._model import Snapshot
+from pgprobe.openapi import openapi_from_snapshot, pgrst_type
 
 from ._http import DEFAULT_TIMEOUT, _shown, fetch, join_url
-from ._openapi import openapi_from_snapshot, pgrst_type
 
 __all__ = ["COLUMNS", "Change", "StalenessReport", "compare_openapi", "staleness"]
 
@@ -284,9 +284,9 @@ def compare_openapi(endpoint_doc: Any, snapshot: Snapshot, *, schema: str = "pub
 def _snapshot(snapshot_or_dsn: Any, schema: str) -> Snapshot:
     if isinstance(snapshot_or_dsn, Snapshot):
         return snapshot_or_dsn
-    import pgprobe
+    from pgprobe.catalog import snapshot
 
-    return pgprobe.snapshot(snapshot_or_dsn, schemas=[schema])
+    return snapshot(snapshot_or_dsn, schemas=[schema])
 
 
 def fetch_openapi(endpoint_url: str, *, schema: str = "public",

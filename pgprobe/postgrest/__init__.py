@@ -1,5 +1,10 @@
 """A PostgREST request next to its SQL: what PostgREST would run and answer.
 
+:func:`request` runs a request in a safe probe session (read-only, ``statement_timeout``,
+``lock_timeout``, ``application_name=pgprobe``) as the role PostgREST would use; a write is
+explained, not executed, unless ``execute_writes=True`` or the database is scratch.
+:func:`explain` translates only.
+
 >>> from pgprobe.postgrest import explain
 >>> from pgprobe.catalog._model import Column, Relation, Snapshot
 >>> snap = Snapshot(relations=(Relation("public", "tickets", "table",
@@ -11,6 +16,8 @@ WITH pgrst_source AS ( SELECT "public"."tickets"."id" FROM "
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -18,19 +25,20 @@ import psycopg
 from pgprobe._errors import InputError
 from pgprobe.catalog._model import Snapshot
 
+from ._cache import SNAPSHOTS
+from ._client import from_query_builder
 from ._config import Config
-from ._engine import Result, Statement, run, snapshot_for
 from ._errors import PostgrestError
 from ._parser import parse_query, parse_select
+from ._pipeline import Call, Options, WriteWarning, run
 from ._plainsql import plain_sql
+from ._result import Result, Statement, WriteExplanation
 from ._schema import load_representations, schema_cache
+from ._statements import Limits
 
-__all__ = ["Config", "PostgrestError", "Result", "Statement", "Staleness", "Why", "explain",
-           "from_builder", "parse_query", "parse_select", "request", "staleness", "why"]
-
-
-_DSN_SNAPSHOTS: dict[str, Snapshot] = {}
-"""Snapshots taken for a DSN, reused by later calls with the same DSN (the schema cache)."""
+__all__ = ["Config", "PostgrestError", "Result", "Statement", "Why", "WriteExplanation",
+           "WriteWarning", "explain", "from_builder", "from_query_builder", "parse_query",
+           "parse_select", "request", "why"]
 
 
 def _config(config: Config | dict[str, Any] | str | None) -> Config:
@@ -41,31 +49,36 @@ def _config(config: Config | dict[str, Any] | str | None) -> Config:
     return Config.from_mapping(config)
 
 
-def _connection(conn_or_dsn: Any) -> tuple[psycopg.Connection[Any], bool]:
-    if isinstance(conn_or_dsn, psycopg.Connection):
-        return conn_or_dsn, False
-    inner = getattr(conn_or_dsn, "conn", None)
+@contextmanager
+def _session(source: Any, limits: Limits) -> Iterator[tuple[psycopg.Connection[Any], Any]]:
+    """(connection, cache key): a DSN opens a safe probe session (closed afterwards); a
+    Probe or a psycopg connection is used as it is (limits are set per transaction)."""
+    if isinstance(source, psycopg.Connection):
+        yield source, id(source)
+        return
+    inner = getattr(source, "conn", None)
     if isinstance(inner, psycopg.Connection):
-        return inner, False
-    if isinstance(conn_or_dsn, str):
-        try:
-            return psycopg.connect(conn_or_dsn, autocommit=True), True
-        except psycopg.Error as exc:
-            from pgprobe.connect import _explain_connect_error
+        yield inner, id(inner)
+        return
+    if not isinstance(source, str):
+        raise InputError(f"expected a DSN, a psycopg connection or a Probe, got "
+                         f"{type(source).__name__}")
+    from pgprobe.connect import connect
 
-            raise _explain_connect_error(exc, conn_or_dsn) from None
-    raise InputError(f"expected a DSN, a psycopg connection or a Probe, got "
-                     f"{type(conn_or_dsn).__name__}")
+    probe = connect(source, statement_timeout=limits.statement_timeout,
+                    lock_timeout=limits.lock_timeout)
+    try:
+        yield probe.conn, source
+    finally:
+        probe.close()
 
 
 def from_builder(builder: Any) -> tuple[str, str, dict[str, str], Any]:
     """``(method, path, headers, body)`` of a supabase-py / postgrest-py query builder.
 
     The builder is only read; nothing is sent. Credentials (``apikey``, ``Authorization``)
-    are dropped: pass ``role``/``claims`` instead. See :func:`pgprobe.endpoint.from_query_builder`.
+    are dropped: pass ``role``/``claims`` instead. See :func:`from_query_builder`.
     """
-    from pgprobe.endpoint import from_query_builder
-
     return from_query_builder(builder)
 
 
@@ -84,70 +97,79 @@ def request(conn_or_dsn: Any, method: Any, path: str | None = None, *,
             headers: dict[str, str] | None = None,
             body: Any = None, role: str | None = None, claims: dict[str, Any] | None = None,
             config: Config | dict[str, Any] | str | None = None,
-            snapshot: Snapshot | None = None, commit: bool = False) -> Result:
+            snapshot: Snapshot | None = None, execute_writes: bool | None = None,
+            commit: bool = False, statement_timeout: str = "30s",
+            lock_timeout: str = "2s") -> Result:
     """Run ``method path`` as PostgREST would and answer as PostgREST would.
 
-    The transaction is rolled back unless ``commit=True`` *and* PostgREST would commit it
-    (``db-tx-end`` = ``commit``, PostgREST's default, or ``Prefer: tx=commit`` with a
-    ``*-allow-override`` setting). ``role`` defaults to ``db-anon-role``; ``claims`` is the
-    decoded JWT payload. ``method`` may also be a postgrest-py (supabase-py) query builder,
-    in place of method and path.
+    Reads run read-only with ``statement_timeout`` and ``lock_timeout`` (a DSN opens a
+    :func:`pgprobe.connect` session), as ``role`` (default ``db-anon-role``) with ``claims``
+    (the decoded JWT payload) or the role of a verified ``Authorization`` token when the
+    config has a ``jwt-secret``. A write (POST/PATCH/PUT/DELETE, or a volatile function by
+    POST) is *explained* (``.write``, ``.executed`` False, ``.status`` 0) unless
+    ``execute_writes=True``, or the database is marked scratch
+    (:func:`pgprobe._scratch.mark_scratch`) and ``execute_writes`` is not False. A write that
+    runs is rolled back, unless also ``commit=True`` and PostgREST would commit it.
+
+    The snapshot of a DSN or connection is reused while the catalog fingerprint is unchanged
+    (``.schema_cache`` is ``"cached"``, else ``"fresh"``; ``"given"`` for ``snapshot=``).
+    ``method`` may also be a postgrest-py (supabase-py) query builder, in place of method
+    and path.
     """
     method, path, headers, body = _resolve(method, path, headers, body)
     cfg = _config(config)
-    conn, owned = _connection(conn_or_dsn)
-    if commit and conn.read_only:
-        raise InputError("the connection is read-only, so nothing can be committed",
-                         hint="use pgprobe.connect(write=True) or a DSN")
-    try:
-        # A snapshot taken here is reused for later requests on the same DSN (PostgREST's own
-        # schema cache); one passed in by the caller is used for this request only.
-        if snapshot is None and isinstance(conn_or_dsn, str):
-            snapshot = _DSN_SNAPSHOTS.get(conn_or_dsn)
-            snap = snapshot_for(conn, snapshot)
-            _DSN_SNAPSHOTS[conn_or_dsn] = snap
+    limits = Limits(str(statement_timeout), str(lock_timeout))
+    if commit and execute_writes is False:
+        raise InputError("commit=True with execute_writes=False: nothing would run")
+    with _session(conn_or_dsn, limits) as (conn, key):
+        if commit and conn.read_only:
+            raise InputError("the connection is read-only, so nothing can be committed",
+                             hint="use pgprobe.connect(write=True) or a DSN")
+        if snapshot is not None:
+            snap, source = snapshot, "given"
         else:
-            snap = snapshot_for(conn, snapshot)
+            snap, source = SNAPSHOTS.get(conn, key)
         sc = schema_cache(snap, cfg.schemas)
         load_representations(sc, conn)
-        res = run(conn, sc, cfg, method, path, headers, body, role, claims,
-                  allow_commit=commit)
-        _add_plain(res, sc)
-        return res
-    finally:
-        if owned:
-            conn.close()
+        res = run(conn, sc, cfg, Call(method, path, headers, body, role, claims),
+                  Options(True, execute_writes, commit, limits))
+    res.schema_cache = source
+    _add_plain(res)
+    return res
 
 
 def explain(snapshot_or_conn: Any, method: Any, path: str | None = None, *,
             headers: dict[str, str] | None = None, body: Any = None, role: str | None = None,
             claims: dict[str, Any] | None = None,
             config: Config | dict[str, Any] | str | None = None) -> Result:
-    """Like :func:`request` but runs nothing: ``.sql`` and ``.plain_sql`` (or ``.error``).
+    """Like :func:`request` but runs nothing: ``.sql`` and ``.plain_sql`` (or ``.error``),
+    and for a write ``.write`` (what it would touch).
 
-    ``method`` may be a postgrest-py (supabase-py) query builder in place of method and path.
+    ``snapshot_or_conn`` is a Snapshot, or a DSN/connection to take one from (reused while
+    the catalog is unchanged). ``method`` may be a postgrest-py (supabase-py) query builder.
     """
     method, path, headers, body = _resolve(method, path, headers, body)
     cfg = _config(config)
     if isinstance(snapshot_or_conn, Snapshot):
-        snap = snapshot_or_conn
-    elif isinstance(snapshot_or_conn, str) and snapshot_or_conn in _DSN_SNAPSHOTS:
-        snap = _DSN_SNAPSHOTS[snapshot_or_conn]
+        snap, source = snapshot_or_conn, "given"
     else:
-        conn, owned = _connection(snapshot_or_conn)
-        try:
-            snap = snapshot_for(conn, None)
-        finally:
-            if owned:
-                conn.close()
-        if isinstance(snapshot_or_conn, str):
-            _DSN_SNAPSHOTS[snapshot_or_conn] = snap
+        with _session(snapshot_or_conn, Limits()) as (conn, key):
+            snap, source = SNAPSHOTS.get(conn, key)
     sc = schema_cache(snap, cfg.schemas)
     load_representations(sc, None)
-    res = run(None, sc, cfg, method, path, headers, body, role,  # type: ignore[arg-type]
-              claims, execute=False)
-    _add_plain(res, sc)
+    res = run(None, sc, cfg, Call(method, path, headers, body, role, claims),
+              Options(execute=False))
+    res.schema_cache = source
+    _add_plain(res)
     return res
+
+
+def snapshot_of(snapshot_or_conn: Any) -> Snapshot:
+    """The snapshot :func:`explain`/:func:`request` would plan with (fingerprint-checked)."""
+    if isinstance(snapshot_or_conn, Snapshot):
+        return snapshot_or_conn
+    with _session(snapshot_or_conn, Limits()) as (conn, key):
+        return SNAPSHOTS.get(conn, key)[0]
 
 
 def __getattr__(name: str) -> Any:
@@ -155,14 +177,10 @@ def __getattr__(name: str) -> Any:
         from . import _why
 
         return getattr(_why, name)
-    if name in ("staleness", "StalenessReport"):
-        from pgprobe import endpoint
-
-        return getattr(endpoint, name)
-    raise AttributeError(name)
+    raise AttributeError(f"module 'pgprobe.postgrest' has no attribute {name!r}")
 
 
-def _add_plain(res: Result, sc: Any) -> None:
+def _add_plain(res: Result) -> None:
     plan = res.plan
     if plan is not None and res.error is None and plan.from_[0]:  # reads of a table or view
         try:

@@ -2,13 +2,18 @@
 
     pgprobe postgrest GET '/tickets?select=title,users!tickets_assignee_fkey(email)' --dsn DSN
     pgprobe postgrest GET '/tickets?select=*' --snapshot snap.json --explain --schemas public
+    pgprobe postgrest POST /tickets -d '{"title": "x"}' --dsn DSN            # explained only
+    pgprobe postgrest POST /tickets -d '{"title": "x"}' --dsn DSN --execute-writes
+
+Exit code: 0 for a success answer (status below 300) or an explained write, 1 for any
+PostgREST error response (status 300 and up, e.g. PGRST201's 300 Multiple Choices), 2 when
+the request could not be run at all (bad input, no database).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
 from .._errors import InputError
@@ -24,7 +29,17 @@ def _headers(items: list[str] | None) -> dict[str, str]:
     return out
 
 
-def _cmd(args: argparse.Namespace) -> int:
+def exit_code(result: Any) -> int:
+    """0 for a success answer or a write that was only explained, 1 for an error response.
+
+    >>> from pgprobe.postgrest import Result
+    >>> exit_code(Result(200)), exit_code(Result(300)), exit_code(Result(404)), exit_code(Result(0))
+    (0, 1, 1, 0)
+    """
+    return 1 if result.status >= 300 else 0
+
+
+def _run(args: argparse.Namespace) -> Any:
     from . import explain, request
 
     config: dict[str, Any] | str | None = args.config
@@ -36,49 +51,74 @@ def _cmd(args: argparse.Namespace) -> int:
             body = json.loads(args.data)
         except ValueError:
             body = args.data
-    headers = _headers(args.header)
+    kw: dict[str, Any] = {"headers": _headers(args.header), "body": body, "role": args.role,
+                          "config": config}
+    snap = None
     if args.snapshot:
         from pgprobe.catalog import Snapshot
 
         snap = Snapshot.load(args.snapshot)
-        if args.explain or not args.dsn:
-            res = explain(snap, args.method, args.path, headers=headers, body=body,
-                          role=args.role, config=config)
-        else:
-            res = request(args.dsn, args.method, args.path, headers=headers, body=body,
-                          role=args.role, config=config, snapshot=snap, commit=args.commit)
-    elif args.dsn:
-        if args.explain:
-            res = explain(args.dsn, args.method, args.path, headers=headers, body=body,
-                          role=args.role, config=config)
-        else:
-            res = request(args.dsn, args.method, args.path, headers=headers, body=body,
-                          role=args.role, config=config, commit=args.commit)
-    else:
+    if not args.dsn and snap is None:
         raise InputError("give --dsn or --snapshot")
-    out = sys.stdout
+    if args.explain or not args.dsn:
+        return explain(snap if snap is not None else args.dsn, args.method, args.path, **kw)
+    return request(args.dsn, args.method, args.path, snapshot=snap,
+                   execute_writes=True if args.execute_writes else None, commit=args.commit,
+                   **kw)
+
+
+def _show(res: Any) -> None:
+    from rich.text import Text
+
+    from .._terminal import console
+
+    out, err = console(), console(stderr=True)
+    for note in res.notes:
+        err.print(Text(note))
     if res.sql is not None:
-        out.write("-- SQL PostgREST runs\n" + res.sql.text + "\n")
+        out.print(Text("-- SQL PostgREST runs\n" + res.sql.text))
     if res.plain_sql:
-        out.write("-- as plain SQL\n" + res.plain_sql + "\n")
-    out.write(f"-- {res.status}\n")
-    for k, v in res.headers.items():
-        out.write(f"{k}: {v}\n")
-    if res.error is not None or res.body_text:
-        out.write(json.dumps(res.error or res.body, indent=2, default=str) + "\n"
-                  if res.error or res.body is not None else res.body_text + "\n")
-    return 0 if res.status < 400 else 1
+        out.print(Text("-- as plain SQL\n" + res.plain_sql))
+    if res.write is not None and not res.executed:
+        out.print(Text("\n".join("-- " + line for line in res.write.lines())))
+        return
+    if not res.executed:
+        return
+    lines = [f"-- {res.status}"] + [f"{k}: {v}" for k, v in res.headers.items()]
+    if res.error is not None or res.body is not None:
+        lines.append(json.dumps(res.error or res.body, indent=2, default=str))
+    elif res.body_text:
+        lines.append(res.body_text)
+    out.print(Text("\n".join(lines)))
+
+
+def _cmd(args: argparse.Namespace) -> int:
+    if args.commit and not args.execute_writes:
+        raise InputError("--commit needs --execute-writes", hint="writes are explained, not "
+                         "run, unless you opt in (or the database is marked scratch)")
+    res = _run(args)
+    _show(res)
+    return exit_code(res)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("postgrest", help="a PostgREST request next to the SQL it runs")
+    p = sub.add_parser("postgrest", help="a PostgREST request next to the SQL it runs",
+                       description="Translate a PostgREST request to its SQL and run it in a "
+                       "read-only, time-limited session. Writes are explained, not run, unless "
+                       "--execute-writes (rolled back) or the database is marked scratch. "
+                       "Exit 0 = success answer, 1 = error response (status >= 300), "
+                       "2 = could not run.")
     p.add_argument("method", help="GET, HEAD, POST, PATCH, PUT or DELETE")
     p.add_argument("path", help="path and query string, e.g. '/tickets?select=*&id=eq.1'")
-    p.add_argument("--dsn", help="database to run it on (rolled back unless db-tx-end says so)")
+    p.add_argument("--dsn", help="database to run it on (read-only session, time limits)")
     p.add_argument("--snapshot", help="a saved snapshot (schema cache) to translate with")
     p.add_argument("--explain", action="store_true", help="translate only, run nothing")
+    p.add_argument("--execute-writes", action="store_true",
+                   help="run a write (in a transaction that is rolled back) instead of "
+                        "explaining it")
     p.add_argument("--commit", action="store_true",
-                   help="let writes persist when PostgREST would commit (default: roll back)")
+                   help="with --execute-writes: let the write persist when PostgREST would "
+                        "commit it")
     p.add_argument("-H", "--header", action="append", help="request header 'Name: value'")
     p.add_argument("-d", "--data", help="request body (JSON or raw text)")
     p.add_argument("--role", help="database role (default: the anon role)")

@@ -1,10 +1,17 @@
-"""PostgREST's JWT check of the ``Authorization: Bearer`` header (HMAC secrets only).
+"""PostgREST's JWT check of the ``Authorization: Bearer`` header, on PyJWT.
 
-Active only when the configuration has a ``jwt-secret``: the token is split, verified with
-HS256/HS384/HS512, its ``exp``/``nbf``/``iat``/``aud`` claims checked (30 s skew), and the
-role read from ``jwt-role-claim-key`` (default ``.role``), falling back to the anonymous
-role. Failures are PostgREST's PGRST301/302/303 errors (HTTP 401 with a
-``WWW-Authenticate`` header).
+Active only when the configuration has a ``jwt-secret``. The secret is, as in PostgREST, a
+plain HMAC secret (``jwt-secret-is-base64`` to decode it, ``@file`` to read it), a JSON Web
+Key, or a JWK set (``{"keys": [...]}``): HS256/384/512, RS256/384/512, PS256/384/512,
+ES256/384/512 and EdDSA tokens are verified by PyJWT against every key that fits (a ``kid``
+in the token picks the key). Then PostgREST's claim rules: ``exp``/``nbf``/``iat`` must be
+numbers and are checked with a 30 s skew, ``aud`` (a string or an array of strings) must
+contain ``jwt-aud`` when that is set. The role comes from ``jwt-role-claim-key`` (default
+``.role``), else the anonymous role. Failures are PostgREST's PGRST300/301/302/303 errors
+(HTTP 500/401, ``WWW-Authenticate``), with PostgREST's messages.
+
+What is hand-written here is only PostgREST's own logic (which error for which failure, the
+claim-type rules, the role claim path); parsing keys, algorithms and signatures is PyJWT's.
 
 >>> authenticate({"jwt-secret": "s"}, {}, "anon")
 ('anon', {})
@@ -13,23 +20,30 @@ role. Failures are PostgREST's PGRST301/302/303 errors (HTTP 401 with a
 ... except PostgrestError as e:
 ...     print(e.status, e.body["message"])
 401 Expected 3 parts in JWT; got 2
+>>> import jwt
+>>> secret = "reallyreallyreallyreallyverysafe"
+>>> tok = jwt.encode({"role": "author"}, secret, algorithm="HS256")
+>>> authenticate({"jwt-secret": secret}, {"Authorization": f"Bearer {tok}"}, "anon")
+('author', {'role': 'author'})
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
-import hashlib
-import hmac
 import json
 import re
 import time
+import warnings
 from typing import Any
+
+import jwt
+from jwt import PyJWK, PyJWKSet
 
 from ._errors import PostgrestError
 
-_HASHES = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
 _SKEW = 30
+ALGORITHMS = ("HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+              "ES256", "ES384", "ES512", "EdDSA")
 
 
 def _invalid(code: str, message: str, details: Any = None) -> PostgrestError:
@@ -37,11 +51,12 @@ def _invalid(code: str, message: str, details: Any = None) -> PostgrestError:
         "WWW-Authenticate": f'Bearer error="invalid_token", error_description="{message}"'})
 
 
-def _b64(part: str) -> bytes:
-    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+def _no_key() -> PostgrestError:
+    return _invalid("PGRST301", "No suitable key or wrong key type",
+                    "None of the keys was able to decode the JWT")
 
 
-def _secret(cfg: dict[str, Any]) -> bytes:
+def _secret_bytes(cfg: dict[str, Any]) -> bytes:
     raw = cfg["jwt-secret"]
     if isinstance(raw, str) and raw.startswith("@"):  # postgrest.conf: the secret's file
         with open(raw[1:], "rb") as f:
@@ -52,73 +67,94 @@ def _secret(cfg: dict[str, Any]) -> bytes:
     return secret
 
 
+def keys(cfg: dict[str, Any]) -> list[tuple[str | None, Any]]:
+    """``(kid, key)`` pairs from ``jwt-secret``: a JWK set, one JWK, or an HMAC secret."""
+    secret = _secret_bytes(cfg)
+    try:
+        doc = json.loads(secret)
+    except ValueError:
+        doc = None
+    if isinstance(doc, dict) and isinstance(doc.get("keys"), list):
+        return [(k.key_id, k.key) for k in PyJWKSet.from_dict(doc).keys]
+    if isinstance(doc, dict) and "kty" in doc:
+        jwk = PyJWK.from_dict(doc)
+        return [(jwk.key_id, jwk.key)]
+    return [(None, secret)]
+
+
 def _claim_path(key: str) -> list[str]:
     """``.role`` / ``.a.b`` / ``."x-y".role`` -> the object keys to follow."""
     return [q or p for q, p in re.findall(r'\."([^"]*)"|\.([^."\[]+)', key or ".role")]
 
 
-def _verify(token: str, secret: bytes) -> dict[str, Any]:
+def _header(token: str) -> dict[str, Any]:
     if token == "":
         raise _invalid("PGRST301", "Empty JWT is sent in Authorization header")
     parts = token.split(".")
     if len(parts) != 3:
         raise _invalid("PGRST301", f"Expected 3 parts in JWT; got {len(parts)}")
     try:
-        header = json.loads(_b64(parts[0]))
-        signature = _b64(parts[2])
-    except (ValueError, binascii.Error):
+        return jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
         raise _invalid("PGRST301", "JWT cryptographic operation failed") from None
-    alg = header.get("alg") if isinstance(header, dict) else None
+
+
+def _verified_payload(token: str, cfg: dict[str, Any]) -> tuple[bytes, Any]:
+    """The signed payload and the key that verified it (PGRST301 when none does)."""
+    header = _header(token)
+    alg = header.get("alg")
     if alg == "none":
         raise _invalid("PGRST301", "Wrong or unsupported encoding algorithm",
                        "JWT is unsecured but expected 'alg' was not 'none'")
-    if alg not in _HASHES:
-        raise _invalid("PGRST301", "No suitable key or wrong key type",
-                       "None of the keys was able to decode the JWT")
-    mac = hmac.new(secret, f"{parts[0]}.{parts[1]}".encode(), _HASHES[alg]).digest()
-    if not hmac.compare_digest(mac, signature):
-        raise _invalid("PGRST301", "No suitable key or wrong key type",
-                       "None of the keys was able to decode the JWT")
-    try:
-        claims = json.loads(_b64(parts[1]))
-    except (ValueError, binascii.Error):
-        claims = None
-    if not isinstance(claims, dict):
-        raise _invalid("PGRST303", "Parsing claims failed")
-    return claims
+    if alg not in ALGORITHMS:
+        raise _no_key()
+    kid = header.get("kid")
+    for key_id, key in keys(cfg):
+        if kid is not None and key_id is not None and key_id != kid:
+            continue
+        try:
+            with warnings.catch_warnings():  # PyJWT warns about short HMAC secrets
+                warnings.simplefilter("ignore")
+                return jwt.api_jws.decode(token, key, algorithms=[alg]), key
+        except jwt.InvalidSignatureError:
+            continue
+        except jwt.DecodeError:
+            raise _invalid("PGRST301", "JWT cryptographic operation failed") from None
+        except (jwt.PyJWTError, TypeError, ValueError):  # a key of another type
+            continue
+    raise _no_key()
 
 
-def _check_claims(claims: dict[str, Any], audience: str | None, now: float) -> None:
-    def number(key: str) -> float | None:
+def _check_types(claims: dict[str, Any]) -> None:
+    for key in ("exp", "nbf", "iat"):
         v = claims.get(key)
-        if v is None:
-            return None
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
             raise _invalid("PGRST303", f"The JWT '{key}' claim must be a number")
-        # a fractional number counts as 0, as PostgREST's toBoundedInteger does
-        return float(v) if float(v).is_integer() else 0.0
-
-    exp, nbf, iat = number("exp"), number("nbf"), number("iat")
-    if exp is not None and now - _SKEW > int(exp):
-        raise _invalid("PGRST303", "JWT expired")
-    if nbf is not None and now + _SKEW < int(nbf):
-        raise _invalid("PGRST303", "JWT not yet valid")
-    if iat is not None and now + _SKEW < int(iat):
-        raise _invalid("PGRST303", "JWT issued at future")
     aud = claims.get("aud")
-    if aud is None:
-        return
-    if isinstance(aud, str):
-        auds = [aud]
-    elif isinstance(aud, list) and all(isinstance(a, str) for a in aud):
-        auds = aud
-        if not auds:
-            return
-    else:
-        raise _invalid("PGRST303",
-                       "The JWT 'aud' claim must be a string or an array of strings")
-    if audience is not None and audience not in auds:
-        raise _invalid("PGRST303", "JWT not in audience")
+    if aud is not None and not isinstance(aud, str) and not (
+            isinstance(aud, list) and all(isinstance(a, str) for a in aud)):
+        raise _invalid("PGRST303", "The JWT 'aud' claim must be a string or an array of strings")
+
+
+def _check_claims(token: str, key: Any, claims: dict[str, Any], audience: str | None,
+                  now: float | None) -> None:
+    """exp/nbf/iat (30 s skew) and aud, validated by PyJWT, answered as PostgREST."""
+    _check_types(claims)
+    check_aud = audience is not None and claims.get("aud") not in (None, [])
+    leeway = _SKEW if now is None else _SKEW + (time.time() - now)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            jwt.decode(token, key, algorithms=[jwt.get_unverified_header(token)["alg"]],
+                       audience=audience if check_aud else None, leeway=leeway,
+                       options={"verify_aud": check_aud, "require": []})
+    except jwt.ExpiredSignatureError:
+        raise _invalid("PGRST303", "JWT expired") from None
+    except jwt.ImmatureSignatureError as e:
+        msg = "JWT issued at future" if "(iat)" in str(e) else "JWT not yet valid"
+        raise _invalid("PGRST303", msg) from None
+    except jwt.InvalidAudienceError:
+        raise _invalid("PGRST303", "JWT not in audience") from None
 
 
 def authenticate(cfg: dict[str, Any], headers: dict[str, str], anon_role: str | None,
@@ -131,21 +167,29 @@ def authenticate(cfg: dict[str, Any], headers: dict[str, str], anon_role: str | 
     auth = next((v for k, v in headers.items() if k.lower() == "authorization"), None)
     m = re.match(r"\s*bearer(?:\s+(.*)|\s*)$", auth or "", re.IGNORECASE | re.DOTALL)
     if m is None:
-        if anon_role is None:
-            raise PostgrestError("PGRST302", "Anonymous access is disabled", status=401,
-                                 headers={"WWW-Authenticate": "Bearer"})
-        return anon_role, {}
+        return _anonymous(anon_role, {})
     if not cfg.get("jwt-secret"):
         raise PostgrestError("PGRST300", "Server lacks JWT secret", status=500)
-    claims = _verify((m.group(1) or "").strip(), _secret(cfg))
-    _check_claims(claims, cfg.get("jwt-aud"), time.time() if now is None else now)
+    token = (m.group(1) or "").strip()
+    payload, key = _verified_payload(token, cfg)
+    try:
+        claims = json.loads(payload)
+    except ValueError:
+        claims = None
+    if not isinstance(claims, dict):
+        raise _invalid("PGRST303", "Parsing claims failed")
+    _check_claims(token, key, claims, cfg.get("jwt-aud"), now)
     value: Any = claims
-    for key in _claim_path(str(cfg.get("jwt-role-claim-key") or ".role")):
-        value = value.get(key) if isinstance(value, dict) else None
+    for part in _claim_path(str(cfg.get("jwt-role-claim-key") or ".role")):
+        value = value.get(part) if isinstance(value, dict) else None
     if value is None:
-        if anon_role is None:
-            raise PostgrestError("PGRST302", "Anonymous access is disabled", status=401,
-                                 headers={"WWW-Authenticate": "Bearer"})
-        return anon_role, claims
+        return _anonymous(anon_role, claims)
     role = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
     return role, claims
+
+
+def _anonymous(anon_role: str | None, claims: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    if anon_role is None:
+        raise PostgrestError("PGRST302", "Anonymous access is disabled", status=401,
+                             headers={"WWW-Authenticate": "Bearer"})
+    return anon_role, claims

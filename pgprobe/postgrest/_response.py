@@ -13,19 +13,8 @@ from ._errors import PostgrestError
 from ._request import Prefs, preference_applied
 
 if TYPE_CHECKING:
-    from ._engine import Prepared, Result
-
-
-def _check_mutation(prep: Prepared, row: Any) -> None:
-    total = row[1]
-    p = prep.req.prefs
-    if prep.kind == "upsert" and total != 1:
-        raise PostgrestError("PGRST115", "Payload values do not match URL in primary key "
-                             "column(s)", status=400)
-    if prep.kind in ("update", "delete") and p.max_affected is not None \
-            and p.handling == "strict" and total > p.max_affected:
-        raise PostgrestError("PGRST124", "Query result exceeds max-affected preference "
-                             "constraint", f"The query affects {total} rows", status=400)
+    from ._planner import Planned as Prepared
+    from ._result import Result
 
 
 def _content_range(lower: int, upper: int, total: int | None) -> str:
@@ -67,7 +56,8 @@ def respond_write(prep: Prepared, row: Any, cfg: Config, result: Result) -> Resu
         status = (201 if (ins or 0) > 0 else 200) if full else 204
     pa_kind = {"insert": "create", "upsert": "upsert"}.get(kind, kind)
     prefs_for = Prefs(**{**p.__dict__})
-    if kind != "insert" or (not prep.extra["mutate"].pk_cols and req.qp.on_conflict is None):
+    assert prep.mutate is not None
+    if kind != "insert" or (not prep.mutate.pk_cols and req.qp.on_conflict is None):
         prefs_for.resolution = None
     pa = preference_applied(prefs_for, pa_kind)
     if full:
@@ -117,7 +107,7 @@ def respond(prep: Prepared, row: Any, explain_total: int | None, cfg: Config,
     canonical = req.qp.canonical
     if prep.kind == "read":
         headers["Content-Location"] = f"/{prep.table}" + (f"?{canonical}" if canonical else "")
-    routine = prep.extra.get("routine")
+    routine = prep.routine
     if routine is not None and routine.void:
         status, headers = _override(204, headers, gs, gh)
         pa = preference_applied(req.prefs, "rpc")

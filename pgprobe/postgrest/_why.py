@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_plus
 
-from ._engine import Result
+from ._result import Result
 from ._types import SelectNode, SelectRelation, SpreadRelation
 
 
@@ -76,9 +76,8 @@ def why(snapshot_or_conn: Any, method: str, path: str, *, roles: list[str] | Non
     from pgprobe.catalog._model import Snapshot
     from pgprobe.relationships import explain_embed
 
-    from . import explain, request
+    from . import explain, request, snapshot_of
     from ._config import Config
-    from ._engine import snapshot_for
     from ._parser import parse_query
     from ._schema import schema_cache
 
@@ -90,18 +89,8 @@ def why(snapshot_or_conn: Any, method: str, path: str, *, roles: list[str] | Non
         cfg = Config.from_mapping(config)
     res = explain(snapshot_or_conn, method, path, headers=headers, config=cfg, **kw)
     out = Why(res)
-    snap: Snapshot
-    conn: Any = None
-    if isinstance(snapshot_or_conn, Snapshot):
-        snap = snapshot_or_conn
-    elif isinstance(snapshot_or_conn, str):
-        from . import _DSN_SNAPSHOTS
-
-        conn = snapshot_or_conn
-        snap = _DSN_SNAPSHOTS[conn]  # taken by explain() above
-    else:
-        conn = snapshot_or_conn
-        snap = snapshot_for(getattr(conn, "conn", conn), None)
+    snap: Snapshot = snapshot_of(snapshot_or_conn)
+    conn = None if isinstance(snapshot_or_conn, Snapshot) else snapshot_or_conn
     sc = schema_cache(snap, cfg.schemas)
     raw_path, _, query = path.partition("?")
     table = unquote_plus(raw_path.strip("/").split("/")[-1]) if raw_path.strip("/") else ""

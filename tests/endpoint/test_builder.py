@@ -61,10 +61,16 @@ def test_keep_auth_and_bad_input(client) -> None:
     assert "query builder" in str(e.value)
 
 
+SECRET = "a-stand-in-secret-of-at-least-32-chars"
+
+
 def test_builder_explained_and_sent(scratch_demo_dsn: str, demo_snapshot) -> None:
     """The real supabase-py client against the stand-in, and the same builder through
     pgprobe's engine: same rows."""
-    with serve(scratch_demo_dsn) as srv:
+    import jwt
+
+    config = {"db-schemas": "public", "db-anon-role": "anon", "jwt-secret": SECRET}
+    with serve(scratch_demo_dsn, config=config, write=True) as srv:
         c = postgrest.SyncPostgrestClient(srv.url)
         b = c.from_("tickets").select("id,title,status").eq("status", "open").order("id")
         method, path, headers, body = from_query_builder(b)
@@ -76,14 +82,15 @@ def test_builder_explained_and_sent(scratch_demo_dsn: str, demo_snapshot) -> Non
         assert sent.data and all(r["status"] == "open" for r in sent.data)
         cmp = compare_with_endpoint(srv.url, scratch_demo_dsn, method, path, headers=headers)
         assert cmp.same, cmp.to_text()
-        # or the builder itself (an Authorization JWT's role is used on both sides)
-        jwt = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoicG9zdGdyZXMifQ.c2ln"  # {"role":"postgres"}
-        as_owner = postgrest.SyncPostgrestClient(srv.url, headers={"Authorization": f"Bearer {jwt}"})
+        # or the builder itself (a signed JWT's role is used on both sides)
+        token = jwt.encode({"role": "postgres"}, SECRET, algorithm="HS256")
+        as_owner = postgrest.SyncPostgrestClient(srv.url,
+                                                 headers={"Authorization": f"Bearer {token}"})
         cmp = compare_with_endpoint(srv.url, scratch_demo_dsn,
                                     as_owner.from_("tickets").select("id,status"))
         assert cmp.same, cmp.to_text()
         assert len(cmp.endpoint_body) > len(sent.data)  # the owner sees every ticket
-        # a write through the stand-in commits, as PostgREST does
+        # a write through a stand-in started with write=True commits, as PostgREST does
         ins = c.from_("labels").insert({"name": "from-supabase-py"}).execute()
         assert ins.data[0]["name"] == "from-supabase-py"
     with psycopg.connect(scratch_demo_dsn) as conn:

@@ -9,7 +9,7 @@ import pytest
 
 import pgprobe.endpoint as endpoint
 
-MODULES = ["__init__", "_builder", "_compare", "_http", "_openapi", "_server", "_staleness",
+MODULES = ["__init__", "_compare", "_http", "_server", "_staleness",
            "_cli"]
 
 

@@ -76,6 +76,11 @@ class FixtureServer:
                       "create database pgrst_fixtures template template0 encoding 'UTF8' locale 'C'"])
         env = dict(os.environ, PSQL=psql, PGRST_POSTGIS="auto")
         _as_postgres(["sh", str(FIXTURES / "load.sh"), self.dsn()], env=env, cwd="/tmp")
+        # the fixtures are this harness's own throwaway database: writes run there (rolled
+        # back) as on any scratch database, without execute_writes=True per request
+        from pgprobe._scratch import mark_scratch
+
+        mark_scratch(self.dsn())
 
     def stop(self) -> None:
         try:
