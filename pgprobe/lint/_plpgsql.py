@@ -65,6 +65,9 @@ class PlpgsqlBody:
     problems: list[Problem] = field(default_factory=list)
     _prefix: str = ""
     _suffix: str = ""
+    _synthetic_header: bool = False
+    """The statement's own header could not be found (SQL run by PL/pgSQL): a stand-in
+    header is used, so a compile error may be the stand-in's, not the user's."""
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -113,6 +116,7 @@ class PlpgsqlBody:
                 self._suffix = text[end:max(end, stmt_end)].rstrip().rstrip(";")
             else:
                 self._prefix, self._suffix = _function_header(stmt), ""
+                self._synthetic_header = True
         self._compile()
         return self
 
@@ -132,15 +136,47 @@ class PlpgsqlBody:
             parsed = _json_loads(parse_plpgsql_json(self._source(body)))
         except ParseError as exc:
             msg = str(exc.args[0])
-            pos = self.body_pos + self._locate(body, tokens, msg)
-            if "parameters specified for RAISE" in msg:
-                self.problems.append(Problem("raise-format-args", pos, f"RAISE: {msg}"))
+            if is_limitation(msg) or self._synthetic_header:
+                parsed = self._compile_around_limitation(body, tokens, msg)
+                if parsed is None:
+                    return
             else:
-                self.problems.append(Problem("plpgsql-syntax-error", pos,
-                                             f"PL/pgSQL body does not compile: {msg}"))
-            return
+                pos = self.body_pos + self._locate(body, tokens, msg)
+                rule = "raise-format-args" if "parameters specified for RAISE" in msg else \
+                    "plpgsql-syntax-error"
+                what = "RAISE" if rule == "raise-format-args" else \
+                    "PL/pgSQL body does not compile"
+                self.problems.append(Problem(rule, pos, f"{what}: {msg}"))
+                return
         if parsed:
             self.tree = parsed[0].get("PLpgSQL_function")
+
+    def _compile_around_limitation(self, body: str, tokens: list[Any],
+                                   msg: str) -> list[Any] | None:
+        """libpg_query's PL/pgSQL compiler resolves no type outside ``pg_catalog`` and
+        ``public`` (``Not implemented (LookupExplicitNamespace ...)``): compile again with
+        such type names (header, DECLARE sections) replaced by stand-ins of the same
+        length; if it still does not compile, say what was not checked (an info line, never
+        an error: the server may well accept it)."""
+        self._prefix = neutralise_qualified(self._prefix)
+        self._suffix = neutralise_qualified(self._suffix)
+        stand_in = neutralise_declarations(body, tokens)
+        try:
+            parsed: list[Any] = _json_loads(parse_plpgsql_json(self._source(stand_in)))
+        except ParseError as exc:
+            again = str(exc.args[0])
+            if not (is_limitation(again) or self._synthetic_header):
+                pos = self.body_pos + self._locate(stand_in, tokens, again)
+                self.problems.append(Problem("plpgsql-syntax-error", pos,
+                                             f"PL/pgSQL body does not compile: {again}"))
+                return None
+            self.problems.append(Problem(
+                "not-checked", self.body_pos,
+                f"PL/pgSQL body not checked: pgprobe's PL/pgSQL compiler (libpg_query) "
+                f"cannot compile it here ({again if is_limitation(again) else msg}); the "
+                "server compiles it when the migration runs", fails=False))
+            return None
+        return parsed
 
     def _parses_with(self, body: str, msg: str) -> bool:
         try:
@@ -318,6 +354,89 @@ def _walk(node: Any, guarded: bool) -> Iterator[tuple[str, dict[str, Any], bool]
             h = handler.get("PLpgSQL_exception", {})
             yield "PLpgSQL_exception", h, True
             yield from _walk(h.get("action", []), True)
+
+
+_LIMITATIONS = ("Not implemented", "LookupExplicitNamespace", "not supported")
+
+
+def is_limitation(message: str) -> bool:
+    """Is this parser message a limitation of libpg_query (not a fault in the SQL)?
+
+    >>> is_limitation("Not implemented (LookupExplicitNamespace only supports pg_catalog and public)")
+    True
+    >>> is_limitation('syntax error at or near "iff"')
+    False
+    """
+    return any(word in message for word in _LIMITATIONS)
+
+
+_RESOLVED_SCHEMAS = frozenset({"public", "pg_catalog"})
+
+
+def _name_part(text: str, tok: Any) -> str | None:
+    """The identifier a token spells (quoted identifiers unquoted), else ``None``."""
+    if tok.name != "IDENT" and not tok.kind.endswith("KEYWORD"):
+        return None
+    word = text[tok.start : tok.end + 1]
+    if word.startswith('"'):
+        return word[1:-1].replace('""', '"')
+    return word.lower()
+
+
+def _qualified_spans(text: str, tokens: list[Any]) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each dotted name whose first part is a schema libpg_query cannot
+    resolve (not followed by ``%``: ``%TYPE``/``%ROWTYPE`` compile anyway)."""
+    i, n = 0, len(tokens)
+    while i < n:
+        first = _name_part(text, tokens[i])
+        j = i
+        while first is not None and j + 2 < n and tokens[j + 1].name == "ASCII_46" \
+                and _name_part(text, tokens[j + 2]) is not None:
+            j += 2
+        if j > i and first not in _RESOLVED_SCHEMAS and \
+                not (j + 1 < n and tokens[j + 1].name == "ASCII_37"):
+            start, end = tokens[i].start, tokens[j].end + 1
+            if "\n" not in text[start:end]:
+                yield start, end
+        i = j + 1
+
+
+def _stand_in_name(length: int) -> str:
+    return "x" + "_" * (length - 1)
+
+
+def neutralise_qualified(text: str) -> str:
+    """``text`` with every dotted name outside ``public``/``pg_catalog`` replaced by a
+    plain identifier of the same length (positions and lines are kept).
+
+    >>> neutralise_qualified("create function f(a billing.tier) returns void as ")
+    'create function f(a x___________) returns void as '
+    """
+    try:
+        tokens = scan(text)
+    except ParseError:
+        return text
+    out = text
+    for start, end in _qualified_spans(text, tokens):
+        out = out[:start] + _stand_in_name(end - start) + out[end:]
+    return out
+
+
+def neutralise_declarations(body: str, tokens: list[Any]) -> str:
+    """``body`` with the dotted type names of its DECLARE sections neutralised (see
+    :func:`neutralise_qualified`); statements are left as they are."""
+    out = body
+    inside: list[Any] = []
+    for tok in tokens:
+        if tok.name == "DECLARE":
+            inside = [tok]
+        elif inside and tok.name == "BEGIN_P":
+            for start, end in _qualified_spans(body, inside[1:]):
+                out = out[:start] + _stand_in_name(end - start) + out[end:]
+            inside = []
+        elif inside:
+            inside.append(tok)
+    return out
 
 
 def _quoted_end(text: str, qpos: int) -> int:

@@ -51,6 +51,20 @@ _RULES: tuple[RuleInfo, ...] = (
         "syntax",
     ),
     RuleInfo(
+        "not-checked", "info",
+        "something pgprobe's analyser cannot check (a limit of pgprobe, not a fault in the SQL)",
+        "nothing to fix in the migration; rehearse it on a scratch server (pgprobe rehearse) "
+        "to check it for real",
+        "syntax",
+    ),
+    RuleInfo(
+        "check-subquery", "error",
+        "a CHECK constraint uses a subquery, which PostgreSQL rejects",
+        "move the rule into a trigger (or a foreign key / an IMMUTABLE function of the row "
+        "only); CHECK can only look at the row being written",
+        "syntax",
+    ),
+    RuleInfo(
         "use-before-create", "error",
         "a statement touches a table/type/function/index/policy that does not exist yet",
         "create the object in an earlier statement or migration (types, then tables, then "
@@ -160,6 +174,13 @@ _RULES: tuple[RuleInfo, ...] = (
         "the file name does not match <version>_<name>.sql, so Supabase skips the file",
         "rename it to <timestamp>_<name>.sql",
         "history",
+    ),
+    RuleInfo(
+        "guard-name-mismatch", "warning",
+        "an existence guard tests for one name, then creates an object with another name",
+        "test for the name the guarded statement creates (or create the name the guard "
+        "tests); otherwise a re-run creates it twice, or a second primary key",
+        "safety",
     ),
     RuleInfo(
         "guard-by-name-only", "warning",

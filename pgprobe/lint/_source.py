@@ -57,6 +57,9 @@ class Problem:
     pos: int
     message: str
     hint: str | None = None
+    fails: bool = True
+    """False for what only says the analyser could not check something: the server may well
+    accept it, so the file is not treated as failing."""
 
 
 @dataclass(slots=True)
