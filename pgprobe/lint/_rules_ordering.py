@@ -426,7 +426,7 @@ class DropTypeWithoutCascade(Rule):
         for obj in n.get("objects", ()):
             name = ctx.state.dropped_name(n.get("removeType"), obj)
             cols = ctx.state.columns_of_type(name) if name else []
-            if not cols:
+            if not cols or name is None:
                 continue
             listed = ", ".join(cols[:5]) + (" ..." if len(cols) > 5 else "")
             if n.get("behavior") == "DROP_CASCADE":

@@ -548,9 +548,9 @@ class SchemaState:
         elif kind == "OBJECT_INDEX" and rv:
             self._move_index(self.rel(rv), qname(rv.get("schemaname") or self.search_path, new))
         elif kind in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
-            old = self.object_name(kind, node.get("object"))
-            if old is not None:
-                self._move_type(old, qname(schema_of(old), new))
+            obj = self.object_name(kind, node.get("object"))
+            if obj is not None:
+                self._move_type(obj, qname(schema_of(obj), new))
         elif kind in _FUNCTION_KINDS:
             owa = node.get("object", {}).get("ObjectWithArgs")
             if owa is not None:
@@ -568,9 +568,9 @@ class SchemaState:
             old = self.rel(rv)
             self._move_table(old, qname(schema, split_qname(old)[1]))
         elif kind in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
-            old = self.object_name(kind, node.get("object"))
-            if old is not None:
-                self._move_type(old, qname(schema, split_qname(old)[1]))
+            obj = self.object_name(kind, node.get("object"))
+            if obj is not None:
+                self._move_type(obj, qname(schema, split_qname(obj)[1]))
         elif kind in _FUNCTION_KINDS:
             owa = node.get("object", {}).get("ObjectWithArgs")
             if owa is not None:
