@@ -10,12 +10,15 @@ whole sequence implement ``end``; rules about file names implement ``files``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from pglast.parser import ParseError, parse_sql_json
+
 from ._finding import Finding
 from ._rules_meta import RULES, Severity
-from ._source import UNSET, SourceFile, Statement
+from ._source import UNSET, SourceFile, Statement, _json_loads
 from ._state import (
     Origin,
     SchemaState,
@@ -23,6 +26,7 @@ from ._state import (
     qualify,
     quote_ident,
     shown,
+    split_qname,
     split_sub_key,
     sub_key,
 )
@@ -155,6 +159,43 @@ def iter_kinds(node: Any, kinds: tuple[str, ...]) -> Iterator[tuple[str, dict[st
                     push(v)
         elif type(n) is list:
             stack.extend(n)
+
+
+@functools.lru_cache(maxsize=512)
+def names_tested_to_exist(cond: str) -> frozenset[str]:
+    """String constants an IF condition tests to exist: inside ``EXISTS (...)`` or
+    ``... IS NOT NULL`` (``to_regclass('x') IS NOT NULL``), alone or AND-ed.
+
+    >>> sorted(names_tested_to_exist("EXISTS (SELECT 1 FROM pg_tables WHERE tablename = 't')"))
+    ['t']
+    >>> sorted(names_tested_to_exist("NOT EXISTS (SELECT 1 FROM pg_tables WHERE tablename = 't')"))
+    []
+    """
+    try:
+        tree = _json_loads(parse_sql_json("SELECT " + cond))
+    except ParseError:
+        return frozenset()
+    stmts = tree.get("stmts", [])
+    targets = stmts[0]["stmt"].get("SelectStmt", {}).get("targetList", []) if stmts else []
+    found: set[str] = set()
+    todo = [t.get("ResTarget", {}).get("val", {}) for t in targets]
+    while todo:
+        node = todo.pop()
+        if "BoolExpr" in node and node["BoolExpr"].get("boolop") == "AND_EXPR":
+            todo.extend(node["BoolExpr"].get("args", ()))
+        elif ("SubLink" in node and node["SubLink"].get("subLinkType") == "EXISTS_SUBLINK") \
+                or ("NullTest" in node and node["NullTest"].get("nulltesttype") == "IS_NOT_NULL"):
+            found.update(c["sval"]["sval"] for c in iter_nodes(node, "A_Const") if "sval" in c)
+    return frozenset(found)
+
+
+def tested_to_exist(st: Statement, qualified: str) -> bool:
+    """Does ``st`` run only in a branch whose condition tests that ``qualified`` exists?"""
+    if not st.guards:
+        return False
+    schema, bare = split_qname(qualified)
+    wanted = {bare, qualified, f"{schema}.{bare}"}
+    return any(names_tested_to_exist(c) & wanted for c in st.guards)
 
 
 def _col_constraints(cd: dict[str, Any]) -> set[str]:

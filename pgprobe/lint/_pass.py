@@ -109,12 +109,11 @@ class SequencePass:
             for p in f.problems:
                 ctx.report(p.rule, f, p.pos, p.message, p.hint)
         is_applied = f.version is not None and f.version in self.applied
-        fail_at = min([p.pos for p in f.problems if p.fails]
-                      + [p.pos for b in bodies.values() for p in b.problems if p.fails],
-                      default=None)
+        fail_at = min((p.pos for p in f.problems if p.fails), default=None)
+        may_fail = fail_at is not None or \
+            any(p.fails for b in bodies.values() for p in b.problems)
         txn = ctx.txn
-        txn.start_file(state, keep_states=fail_at is not None and not is_applied,
-                       stmts=stmts)
+        txn.start_file(state, keep_states=may_fail and not is_applied, stmts=stmts)
         visitors = self.dispatch.get if check else None
         handlers, path = self.apply.get, f.path
         for j, st in enumerate(stmts):
@@ -134,12 +133,24 @@ class SequencePass:
             body = bodies.get(j)
             if body is None:
                 continue
-            if check:
-                for p in body.problems:
+            unchecked = body.kind == "function" and not state.check_function_bodies
+            for p in body.problems:
+                if p.fails and not unchecked:
+                    fail_at = p.pos if fail_at is None else min(fail_at, p.pos)
+                if not check:
+                    continue
+                if p.fails and unchecked:  # created anyway; it fails when it is called
+                    ctx.report(p.rule, f, p.pos, f"{p.message} (check_function_bodies is off: "
+                               "the function is created, and fails when it is called)",
+                               p.hint, severity="warning")
+                else:
                     ctx.report(p.rule, f, p.pos, p.message, p.hint)
+            if check:
                 for rule in self.plpgsql_rules:
                     rule.visit_plpgsql(ctx, body)
             if body.kind == "do" and not is_applied:
+                if body.runs_unreadable_sql:
+                    state.unreadable.append((Origin(path, i, st), body.body.lower()))
                 before = copy.deepcopy(state.__dict__) if body.catches_errors else None
                 n_errors = self._errors()
                 for inner in body.sql_statements():

@@ -157,14 +157,18 @@ class PlpgsqlBody:
         ``public`` (``Not implemented (LookupExplicitNamespace ...)``): compile again with
         such type names (header, DECLARE sections) replaced by stand-ins of the same
         length; if it still does not compile, say what was not checked (an info line, never
-        an error: the server may well accept it)."""
+        an error: the server may well accept it).  A function whose argument or result types
+        still defeat it is compiled under a header of the same shape with ``text`` types."""
         self._prefix = neutralise_qualified(self._prefix)
         self._suffix = neutralise_qualified(self._suffix)
         stand_in = neutralise_declarations(body, tokens)
-        try:
-            parsed: list[Any] = _json_loads(parse_plpgsql_json(self._source(stand_in)))
-        except ParseError as exc:
-            again = str(exc.args[0])
+        parsed, again = self._try_compile(stand_in)
+        if again is not None and is_limitation(again) and self.kind == "function" \
+                and not self._synthetic_header:
+            self._prefix, self._suffix = _generic_header(self.stmt.node), ""
+            self._synthetic_header = True
+            parsed, again = self._try_compile(stand_in)
+        if again is not None:
             if not (is_limitation(again) or self._synthetic_header):
                 pos = self.body_pos + self._locate(stand_in, tokens, again)
                 self.problems.append(Problem("plpgsql-syntax-error", pos,
@@ -177,6 +181,13 @@ class PlpgsqlBody:
                 "server compiles it when the migration runs", fails=False))
             return None
         return parsed
+
+    def _try_compile(self, body: str) -> tuple[list[Any], str | None]:
+        """The compiled body, or the compiler's message."""
+        try:
+            return _json_loads(parse_plpgsql_json(self._source(body))), None
+        except ParseError as exc:
+            return [], str(exc.args[0])
 
     def _parses_with(self, body: str, msg: str) -> bool:
         try:
@@ -294,20 +305,28 @@ class PlpgsqlBody:
             return
         yield from _walk(self.tree.get("action"), False)
 
+    @property
+    def runs_unreadable_sql(self) -> bool:
+        """True when the body EXECUTEs SQL built at run time (what it does is unknown)."""
+        return any(kind == "PLpgSQL_stmt_dynexecute" and _constant_text(node) is None
+                   for kind, node, _ in self.walk())
+
     def sql_statements(self) -> list[Statement]:
         """The SQL statements this body executes (EXECUTE of a constant string included),
         as Statements positioned in the file; ``guarded`` as in :meth:`walk`."""
         out: list[Statement] = []
         file = self.stmt.file
+        conds: dict[int, tuple[str, ...]] = {}
+        if self.tree is not None:
+            _branch_conditions(self.tree.get("action"), (), conds)
         for kind, node, guarded in self.walk():
             if kind == "PLpgSQL_stmt_execsql":
                 query = node.get("sqlstmt", {}).get("PLpgSQL_expr", {}).get("query", "")
             elif kind == "PLpgSQL_stmt_dynexecute":
-                expr = node.get("query", {}).get("PLpgSQL_expr", {}).get("query", "").strip()
-                inner = expr[1:-1].replace("''", "")
-                if not (len(expr) > 1 and expr[0] == expr[-1] == "'" and "'" not in inner):
+                text = _constant_text(node)
+                if text is None:
                     continue
-                query = expr[1:-1].replace("''", "'")
+                query = text
             else:
                 continue
             try:
@@ -321,13 +340,61 @@ class PlpgsqlBody:
             for raw in tree.get("stmts", ()):
                 ((k, body),) = raw["stmt"].items()
                 st = Statement(k, body, file, 0, None, base_char=base_char, in_plpgsql=True,
-                               guarded=guarded)
+                               guarded=guarded, guards=conds.get(id(node), ()))
                 out.append(st)
         return out
 
 
+def _constant_text(dynexecute: dict[str, Any]) -> str | None:
+    """The SQL an ``EXECUTE`` runs when it is one string constant, else ``None``."""
+    expr = dynexecute.get("query", {}).get("PLpgSQL_expr", {}).get("query", "")
+    try:
+        tree = _json_loads(parse_sql_json("SELECT " + expr))
+    except ParseError:
+        return None
+    stmts = tree.get("stmts", [])
+    if len(stmts) != 1:
+        return None
+    targets = stmts[0]["stmt"].get("SelectStmt", {}).get("targetList", [])
+    if len(targets) != 1:
+        return None
+    const = targets[0].get("ResTarget", {}).get("val", {}).get("A_Const", {})
+    return const["sval"]["sval"] if "sval" in const else None
+
+
 _LIST_KEYS = ("body", "then_body", "else_body", "elsif_list", "stmts", "case_when_list",
               "else_stmts")
+
+
+def _branch_conditions(node: Any, conds: tuple[str, ...],
+                       out: dict[int, tuple[str, ...]]) -> None:
+    """For every PL/pgSQL statement (by ``id``), the IF / ELSIF conditions whose branch it
+    runs in (an ELSE branch adds none)."""
+    if isinstance(node, list):
+        for item in node:
+            _branch_conditions(item, conds, out)
+        return
+    if not isinstance(node, dict) or len(node) != 1:
+        return
+    ((kind, inner),) = node.items()
+    if not isinstance(inner, dict):
+        return
+    out[id(inner)] = conds
+    if kind == "PLpgSQL_stmt_if":
+        cond = inner.get("cond", {}).get("PLpgSQL_expr", {}).get("query", "")
+        _branch_conditions(inner.get("then_body"), (*conds, cond), out)
+        for e in inner.get("elsif_list", ()):
+            elsif = e.get("PLpgSQL_if_elsif", {})
+            econd = elsif.get("cond", {}).get("PLpgSQL_expr", {}).get("query", "")
+            _branch_conditions(elsif.get("stmts"), (*conds, econd), out)
+        _branch_conditions(inner.get("else_body"), conds, out)
+        return
+    for key in _LIST_KEYS:
+        if key in inner:
+            _branch_conditions(inner[key], conds, out)
+    exc = inner.get("exceptions", {}).get("PLpgSQL_exception_block")
+    for handler in (exc or {}).get("exc_list", []):
+        _branch_conditions(handler.get("PLpgSQL_exception", {}).get("action", []), conds, out)
 
 
 def _walk(node: Any, guarded: bool) -> Iterator[tuple[str, dict[str, Any], bool]]:
@@ -357,6 +424,9 @@ def _walk(node: Any, guarded: bool) -> Iterator[tuple[str, dict[str, Any], bool]
 
 
 _LIMITATIONS = ("Not implemented", "LookupExplicitNamespace", "not supported")
+# libpg_query resolves no user type: an unknown one becomes ``record`` (``_record`` for its
+# array), which PL/pgSQL then refuses as an argument, result or variable type
+_STAND_IN_TYPE = re.compile(r"(type|pseudo-type) _?record\b")
 
 
 def is_limitation(message: str) -> bool:
@@ -364,10 +434,13 @@ def is_limitation(message: str) -> bool:
 
     >>> is_limitation("Not implemented (LookupExplicitNamespace only supports pg_catalog and public)")
     True
+    >>> is_limitation("PL/pgSQL functions cannot accept type _record")
+    True
     >>> is_limitation('syntax error at or near "iff"')
     False
     """
-    return any(word in message for word in _LIMITATIONS)
+    return any(word in message for word in _LIMITATIONS) or \
+        _STAND_IN_TYPE.search(message) is not None
 
 
 _RESOLVED_SCHEMAS = frozenset({"public", "pg_catalog"})
@@ -471,6 +544,38 @@ def _count_placeholders(fmt: str) -> int:
             count += 1
         i += 1
     return count
+
+
+_MODES = {"FUNC_PARAM_OUT": "OUT ", "FUNC_PARAM_INOUT": "INOUT ",
+          "FUNC_PARAM_VARIADIC": "VARIADIC "}
+
+
+def _generic_header(node: dict[str, Any]) -> str:
+    """A CREATE FUNCTION header of the same shape as ``node``'s (argument modes and names,
+    trigger / void / SETOF / TABLE result) with every other type ``text``: what the body
+    compiles against when libpg_query cannot resolve the real types."""
+    params, table = [], []
+    for p in node.get("parameters", ()):
+        fp = p.get("FunctionParameter", {})
+        name = '"' + fp["name"].replace('"', '""') + '" ' if fp.get("name") else ""
+        mode = fp.get("mode", "")
+        if mode == "FUNC_PARAM_TABLE":
+            table.append(f"{name}text")
+        else:
+            array = "[]" if mode == "FUNC_PARAM_VARIADIC" else ""
+            params.append(f"{_MODES.get(mode, '')}{name}text{array}")
+    rt = node.get("returnType") or {}
+    last = ([_sval(n) or "" for n in rt.get("names", [])] or [""])[-1].lower()
+    if table:
+        returns = f"TABLE({', '.join(table)})"
+    elif last in ("trigger", "event_trigger", "void", "record"):
+        returns = ("SETOF " if rt.get("setof") else "") + last
+    elif not rt:
+        returns = "void"
+    else:
+        returns = "SETOF text" if rt.get("setof") else "text"
+    return f"CREATE FUNCTION pgprobe_fn({', '.join(params)}) RETURNS {returns} " \
+        "LANGUAGE plpgsql AS "
 
 
 def _function_header(stmt: Statement) -> str:

@@ -17,14 +17,18 @@ from ._context import (
     iter_kinds,
     iter_nodes,
     quote_ident,
+    tested_to_exist,
 )
 from ._source import Statement, _json_loads
 from ._state import (
+    EXTENSION_RELATIONS,
+    Origin,
     SchemaState,
     column_type,
     qname,
     qualify,
     shown,
+    split_qname,
     split_sub_key,
     type_name,
 )
@@ -51,6 +55,8 @@ class UseBeforeCreate(Rule):
     def _missing(self, ctx: Context, st: Statement, what: str, name: str, location: int | None,
                  action: str, missing_ok: bool = False) -> None:
         key = f"{'table' if what in ('table', 'relation') else what}:{name}"
+        if st.guards and what != "policy" and tested_to_exist(st, name):
+            return  # runs only when the object exists
         shown_name = name if what == "policy" or what.startswith("member") else shown(name)
         lost = ctx.state.rolled_back.get(key)
         if lost is not None and not missing_ok:
@@ -63,6 +69,13 @@ class UseBeforeCreate(Rule):
             return
         dropped = ctx.state.dropped.get(key)
         why = f"; it was dropped at {ctx.where(dropped)}" if dropped else ctx.later(key)
+        maker = self._unreadable_maker(ctx, what, name)
+        if maker is not None and not missing_ok:
+            ctx.here(self.id, st, location,
+                     f"{action}: {what} {shown_name} is not known at this point{why}; the DO "
+                     f"block at {ctx.where(maker)} runs SQL built at run time, which pgprobe "
+                     "cannot read, and may create it", severity="warning")
+            return
         if missing_ok:
             ctx.here(self.id, st, location,
                      f"{action}: {what} {shown_name} does not exist at this point{why}; IF "
@@ -71,6 +84,14 @@ class UseBeforeCreate(Rule):
             ctx.here(self.id, st, location,
                      f"{action}: {what} {shown_name} does not exist at this point (neither in "
                      f"the baseline nor created earlier in the sequence){why}")
+
+    @staticmethod
+    def _unreadable_maker(ctx: Context, what: str, name: str) -> Origin | None:
+        """An earlier DO block running SQL built at run time whose text names ``name``."""
+        if not ctx.state.unreadable or what == "policy" or what.startswith("member"):
+            return None
+        bare = split_qname(name)[1].partition("(")[0].lower()
+        return next((o for o, text in reversed(ctx.state.unreadable) if bare in text), None)
 
     def _fn_exists(self, ctx: Context, name: str) -> bool:
         state = ctx.state
@@ -162,18 +183,19 @@ class UseBeforeCreate(Rule):
                 d = cmd.get("AlterTableCmd", {}).get("def", {})
                 cons = [d["Constraint"]] if "Constraint" in d else []
                 if "ColumnDef" in d:
-                    self._types(ctx, st, d["ColumnDef"])
+                    self._types(ctx, st, d["ColumnDef"], cmd["AlterTableCmd"].get("name"))
                     cons += [c["Constraint"] for c in d["ColumnDef"].get("constraints", ())
                              if "Constraint" in c]
                 for con in cons:
                     if "pktable" in con:
                         self._table(ctx, st, con["pktable"], "FOREIGN KEY ... REFERENCES")
 
-    def _types(self, ctx: Context, st: Statement, cd: dict[str, Any]) -> None:
+    def _types(self, ctx: Context, st: Statement, cd: dict[str, Any],
+               column: str | None = None) -> None:
         name = column_type(cd, ctx.state.search_path)
         if name is not None and not ctx.state.has_type(name):
             self._missing(ctx, st, "type", name, cd["typeName"].get("location"),
-                          f"column {cd.get('colname')}")
+                          f"column {quote_ident(cd.get('colname') or column or '?')}")
 
     def _CreateStmt(self, ctx: Context, st: Statement, n: dict[str, Any]) -> None:
         state = ctx.state
@@ -304,7 +326,8 @@ class UseBeforeCreate(Rule):
         """Could an extension have made it (its schema holds an extension, or an
         unqualified name found through Supabase's ``extensions`` schema)?"""
         schema = rv.get("schemaname") or state.search_path
-        if schema in state.extension_schemas:
+        if schema in state.unknown_extension_schemas or (
+                rv["relname"] in EXTENSION_RELATIONS and schema in state.extension_schemas):
             return True
         return not rv.get("schemaname") and qname("extensions", rv["relname"]) in state.tables
 
@@ -380,7 +403,15 @@ class DuplicateCreate(Rule):
             where = "earlier in this file" if origin.file_index == ctx.file_index else \
                 f"by {ctx.where(origin)}"
             name = _display(kind, name)
-            if syntax_guard or st.guarded:
+            cascade = next((c for c in reversed(ctx.state.cascades)
+                            if (c.file_index, c.pos) > (origin.file_index, origin.pos)), None)
+            if cascade is not None and kind not in ("table", "schema", "extension"):
+                ctx.here(self.id, st, loc,
+                         f"{kind} {name} was created {where}; this CREATE fails (\"already "
+                         f"exists\") unless the DROP ... CASCADE at {ctx.where(cascade)} "
+                         "dropped it with what it depends on (pgprobe does not follow "
+                         "dependencies)", severity="warning")
+            elif syntax_guard or st.guarded:
                 ctx.here(self.id, st, loc,
                          f"{kind} {name} was already created {where}; the guard makes this "
                          "CREATE a silent no-op, so this definition never reaches the database",

@@ -137,6 +137,8 @@ def shown(q: str) -> str:
     >>> shown(qname("public", "My.Table"))
     'public."My.Table"'
     """
+    if "(" in q:  # a function's signature: shown as it is
+        return q
     schema, name = split_qname(q)
     if not name:
         return quote_ident(schema)
@@ -230,6 +232,15 @@ BUILTIN_TYPES = frozenset(
     ]
 )
 
+#: Tables and views that well-known extensions add to the schema they are installed in.
+EXTENSION_RELATIONS = frozenset(
+    [
+        "spatial_ref_sys", "geometry_columns", "geography_columns", "raster_columns",
+        "raster_overviews", "pg_stat_statements", "pg_stat_statements_info", "topology",
+        "layer", "us_gaz", "us_lex", "us_rules", "hypopg_list_indexes", "hypopg_hidden_indexes",
+    ]
+)
+
 #: Types that well-known extensions add (so a column of type ``vector`` is not "unknown").
 EXTENSION_TYPES = frozenset(
     [
@@ -258,11 +269,19 @@ class SchemaState:
         self.schemas: dict[str, Origin] = {"public": BASE}
         self.extensions: dict[str, Origin] = {}
         self.extension_schemas: set[str] = set()
+        self.unknown_extension_schemas: set[str] = set()
+        """Schemas holding an extension whose objects pgprobe does not know."""
         self.publications: dict[str, dict[str, Origin]] = {"supabase_realtime": {}}
         """publication -> member table -> where it was added."""
         self.assumed_schemas: set[str] = set(PLATFORM_SCHEMAS)
         self.dropped: dict[str, Origin] = {}
         """objects dropped during the sequence (``kind:name``), to tell re-creation apart."""
+        self.cascades: list[Origin] = []
+        """``DROP ... CASCADE`` statements: what they drop besides their object (policies,
+        views, functions depending on it) is not followed."""
+        self.unreadable: list[tuple[Origin, str]] = []
+        """DO blocks that EXECUTE SQL built at run time (their origin and lower-cased
+        text): what they create is unknown."""
         self.rolled_back: dict[str, tuple[Origin, int]] = {}
         """objects (``kind:name``) whose creation was lost with a failing file: the origin
         of the CREATE and the character position of the file's failure."""
@@ -452,6 +471,8 @@ class SchemaState:
             if de.get("defname") == "schema":
                 schema = de.get("arg", {}).get("String", {}).get("sval", schema)
         self.extension_schemas.add(schema)
+        if node.get("extname", "") not in _KNOWN_EXTENSIONS:
+            self.unknown_extension_schemas.add(schema)
 
     def publication_tables(self, node: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         """``(qualified table, RangeVar)`` of a CREATE/ALTER PUBLICATION's table list."""
@@ -476,6 +497,8 @@ class SchemaState:
 
     def _drop(self, node: dict[str, Any], origin: Origin) -> None:
         kind = node.get("removeType")
+        if node.get("behavior") == "DROP_CASCADE":
+            self.cascades.append(origin)
         for obj in node.get("objects", ()):
             name = self.dropped_name(kind, obj)
             if name is None:
@@ -494,9 +517,8 @@ class SchemaState:
                         for col, ty in list(t.columns.items()):
                             if ty == name:
                                 del t.columns[col]
-            elif kind in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
-                if self.functions.pop(name, None) is not None:
-                    self.dropped[f"function:{name}"] = origin
+            elif kind in _FUNCTION_KINDS:
+                self._drop_function(name, obj.get("ObjectWithArgs", {}), origin)
             elif kind == "OBJECT_INDEX":
                 if self.indexes.pop(name, None) is not None:
                     self.dropped[f"index:{name}"] = origin
@@ -506,7 +528,36 @@ class SchemaState:
                 if owner is not None and owner.policies.pop(pol, None) is not None:
                     self.dropped[f"policy:{name}"] = origin
             elif kind == "OBJECT_SCHEMA":
-                self.schemas.pop(name, None)
+                if self.schemas.pop(name, None) is not None:
+                    self.dropped[f"schema:{name}"] = origin
+                    self._drop_schema_contents(name, origin)
+            elif kind == "OBJECT_EXTENSION":
+                if self.extensions.pop(name, None) is not None:
+                    self.dropped[f"extension:{name}"] = origin
+
+    def _drop_schema_contents(self, schema: str, origin: Origin) -> None:
+        """What a dropped schema held goes with it (``CASCADE``; without it the DROP
+        fails unless the schema is empty)."""
+        for key in [k for k in self.tables if schema_of(k) == schema]:
+            del self.tables[key]
+            self.dropped[f"table:{key}"] = origin
+        for table in (self.types, self.functions, self.signatures, self.indexes):
+            for key in [k for k in table if schema_of(k) == schema]:
+                del table[key]
+
+    def _drop_function(self, name: str, owa: dict[str, Any], origin: Origin) -> None:
+        """One overload goes (the one whose argument types are given, else all of them);
+        the name stays known while other overloads remain."""
+        sigs = [k for k in self.signatures if k.startswith(name + "(")]
+        args = self._args_of(owa)
+        if args is not None and len(sigs) > 1:
+            sigs = [k for k in sigs if k == f"{name}({', '.join(args)})"] or sigs[:0]
+        for sig in sigs:
+            del self.signatures[sig]
+        if any(k.startswith(name + "(") for k in self.signatures):
+            return
+        if self.functions.pop(name, None) is not None:
+            self.dropped[f"function:{name}"] = origin
 
     def dropped_name(self, kind: str | None, obj: Any) -> str | None:
         """Qualified name of one object of a DropStmt (policies: ``schema.table.policy``)."""
@@ -667,9 +718,10 @@ class SchemaState:
         for table in (self.functions, self.signatures):
             for key in [k for k in table if schema_of(k) == old]:
                 table[qname(new, split_qname(key)[1])] = table.pop(key)
-        if old in self.extension_schemas:
-            self.extension_schemas.discard(old)
-            self.extension_schemas.add(new)
+        for schemas in (self.extension_schemas, self.unknown_extension_schemas):
+            if old in schemas:
+                schemas.discard(old)
+                schemas.add(new)
 
     def _set(self, node: dict[str, Any], origin: Origin) -> None:
         if node.get("name") == "check_function_bodies":
