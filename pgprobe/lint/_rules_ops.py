@@ -216,14 +216,7 @@ class CheckSubquery(Rule):
     visits = ("CreateStmt", "AlterTableStmt", "CreateDomainStmt", "AlterDomainStmt")
 
     def visit(self, ctx: Context, st: Statement) -> None:
-        n = st.node
-        if st.kind == "CreateStmt":
-            where: Any = n.get("tableElts", ())
-        elif st.kind == "AlterTableStmt":
-            where = n.get("cmds", ())
-        else:
-            where = [n.get("constraints", ()), n.get("def", {})]
-        for con in iter_nodes(where, "Constraint"):
+        for con in _constraints(st):
             if con.get("contype") != "CONSTR_CHECK":
                 continue
             sub = next(iter_nodes(con.get("raw_expr", {}), "SubLink"), None)
@@ -232,3 +225,23 @@ class CheckSubquery(Rule):
                 ctx.here(self.id, st, sub.get("location"),
                          f"CHECK constraint{name} uses a subquery: PostgreSQL rejects it "
                          "(\"cannot use subquery in check constraint\") and the file fails")
+
+
+def _constraints(st: Statement) -> list[dict[str, Any]]:
+    """The constraints a CREATE TABLE / ALTER TABLE / CREATE or ALTER DOMAIN defines (a
+    direct look at where they can be: the whole tree is not walked)."""
+    n = st.node
+    if st.kind == "CreateStmt":
+        elts = n.get("tableElts", ())
+    elif st.kind == "AlterTableStmt":
+        elts = [c.get("AlterTableCmd", {}).get("def", {}) for c in n.get("cmds", ())]
+    else:
+        elts = [*n.get("constraints", ()), n.get("def", {})]
+    out = []
+    for elt in elts:
+        if "Constraint" in elt:
+            out.append(elt["Constraint"])
+        elif "ColumnDef" in elt:
+            out.extend(c["Constraint"] for c in elt["ColumnDef"].get("constraints", ())
+                       if "Constraint" in c)
+    return out

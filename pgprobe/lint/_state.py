@@ -531,9 +531,8 @@ class SchemaState:
                 if self.schemas.pop(name, None) is not None:
                     self.dropped[f"schema:{name}"] = origin
                     self._drop_schema_contents(name, origin)
-            elif kind == "OBJECT_EXTENSION":
-                if self.extensions.pop(name, None) is not None:
-                    self.dropped[f"extension:{name}"] = origin
+            elif kind == "OBJECT_EXTENSION" and self.extensions.pop(name, None) is not None:
+                self.dropped[f"extension:{name}"] = origin
 
     def _drop_schema_contents(self, schema: str, origin: Origin) -> None:
         """What a dropped schema held goes with it (``CASCADE``; without it the DROP
