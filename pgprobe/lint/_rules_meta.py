@@ -93,8 +93,9 @@ _RULES: tuple[RuleInfo, ...] = (
     ),
     RuleInfo(
         "enum-value-same-transaction", "error",
-        "an enum value added by ALTER TYPE ... ADD VALUE is used in the same migration file",
-        "move the statements that use the new value to a later migration file",
+        "an enum value added by ALTER TYPE ... ADD VALUE is used before its transaction commits",
+        "move the statements that use the new value to a later migration file (or put COMMIT; "
+        "between the ADD VALUE and its first use)",
         "ordering",
     ),
     RuleInfo(
@@ -152,9 +153,10 @@ _RULES: tuple[RuleInfo, ...] = (
     ),
     RuleInfo(
         "not-in-transaction", "error",
-        "a statement that cannot run inside a transaction block, in a file Supabase applies "
-        "as one transaction",
-        "drop CONCURRENTLY in the migration (or run this statement outside the migration tool)",
+        "a statement that cannot run inside a transaction block where the Supabase CLI runs "
+        "it inside one (after other statements of the file, or inside BEGIN ... COMMIT)",
+        "make it the first statement of its migration file (or put COMMIT; right before it), "
+        "or drop CONCURRENTLY",
         "history",
     ),
     RuleInfo(
