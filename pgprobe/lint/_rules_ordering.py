@@ -440,10 +440,16 @@ class DuplicateCreate(Rule):
         members = ctx.state.publications.get(pub, {})
         for table, rv in ctx.state.publication_tables(n):
             origin = members.get(table)
-            if origin is not None:
+            if origin is not None and st.guarded:  # inside IF, or a block that catches errors
                 ctx.here(self.id, st, rv.get("location"),
-                         f"table {table} is already a member of publication {pub} (added by "
-                         f"{ctx.where(origin)}): ALTER PUBLICATION ... ADD TABLE fails")
+                         f"table {shown(table)} is already a member of publication {pub} "
+                         f"(added by {ctx.where(origin)}): this guarded ADD TABLE is a no-op",
+                         severity="warning")
+            elif origin is not None:
+                ctx.here(self.id, st, rv.get("location"),
+                         f"table {shown(table)} is already a member of publication {pub} "
+                         f"(added by {ctx.where(origin)}): ALTER PUBLICATION ... ADD TABLE "
+                         "fails")
 
 
 class DropTypeWithoutCascade(Rule):

@@ -258,3 +258,16 @@ def test_a_guard_that_tests_another_name(tmp_path: Path, scratch_dsn: str) -> No
     assert _server(scratch_dsn, files) == {}
     again = apply_file(scratch_dsn, GUARD)  # the guard does not see what it created
     assert again is not None and "multiple primary keys" in again
+
+
+def test_an_error_its_handler_catches_is_no_error(tmp_path: Path, scratch_dsn: str) -> None:
+    add = ("do $$ begin\n  begin\n    alter publication supabase_realtime add table public.t;\n"
+           "  exception when duplicate_object then null;\n  end;\nend $$;\n")
+    files = {A: "create table public.t (id int);\n"
+                "alter publication supabase_realtime add table public.t;\n", B: add}
+    report = _lint(tmp_path, files)
+    assert _errors(report) == []
+    assert [f.severity for f in report.by_rule("duplicate-create")] == ["warning"]
+    with psycopg.connect(scratch_dsn, autocommit=True) as conn:
+        conn.execute("create publication supabase_realtime")
+    assert _server(scratch_dsn, files) == {}
