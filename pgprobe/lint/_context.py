@@ -10,14 +10,27 @@ whole sequence implement ``end``; rules about file names implement ``files``.
 
 from __future__ import annotations
 
-import re
+import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from pglast.parser import ParseError, parse_sql_json
+
 from ._finding import Finding
 from ._rules_meta import RULES, Severity
-from ._source import UNSET, SourceFile, Statement
-from ._state import Origin, SchemaState, qualify
+from ._source import UNSET, SourceFile, Statement, _json_loads
+from ._state import (
+    Origin,
+    SchemaState,
+    qname,
+    qualify,
+    quote_ident,
+    shown,
+    split_qname,
+    split_sub_key,
+    sub_key,
+)
+from ._transaction import Transactions
 
 if TYPE_CHECKING:
     from ._plpgsql import PlpgsqlBody
@@ -36,6 +49,9 @@ class Context:
         self.file: SourceFile | None = None
         self._index_of = {f.path: i for i, f in enumerate(files)}
         self._future: dict[str, tuple[SourceFile, int]] | None = None
+        self._creations: dict[str, list[tuple[int, int]]] = {}
+        self.txn = Transactions()
+        """Transaction boundaries of the file being linted (how the Supabase CLI runs it)."""
 
     @property
     def future(self) -> dict[str, tuple[SourceFile, int]]:
@@ -44,15 +60,17 @@ class Context:
         built, as every file is parsed before its problems are looked at)."""
         if self._future is None:
             self._future = {}
-            for f in self.files:
+            for i, f in enumerate(self.files):
                 stmts = f.statements()  # parsed first: its problems are known only then
-                if f.problems:
+                if any(p.fails for p in f.problems):
                     continue
                 for st in stmts:
                     if st.kind in _CREATES:
                         hit = created_object(self.state, st)
                         if hit is not None:
                             self._future.setdefault(f"{hit[0]}:{hit[1]}", (f, st.pos))
+                            self._creations.setdefault(f"{hit[0]}:{hit[1]}", []).append(
+                                (i, st.pos))
                             if hit[0] == "function":  # also by name, for "is f created later?"
                                 self._future.setdefault(
                                     f"function:{hit[1].partition('(')[0]}", (f, st.pos))
@@ -85,12 +103,15 @@ class Context:
         return f"{f.name}:{line}"
 
     def later(self, key: str) -> str:
-        hit = self.future.get(key)
-        if hit is None:
-            return ""
-        f, pos = hit
-        line, _ = f.line_col(pos)
-        return f"; it is created later, at {f.name}:{line}"
+        """``; it is created later, at FILE:LINE`` when a file from this one on creates
+        ``key`` (``kind:name``), else ``""``."""
+        _ = self.future
+        for i, pos in self._creations.get(key, ()):
+            if i >= self.file_index:
+                f = self.files[i]
+                line, _ = f.line_col(pos)
+                return f"; it is created later, at {f.name}:{line}"
+        return ""
 
 
 class Rule:
@@ -140,6 +161,43 @@ def iter_kinds(node: Any, kinds: tuple[str, ...]) -> Iterator[tuple[str, dict[st
             stack.extend(n)
 
 
+@functools.lru_cache(maxsize=512)
+def names_tested_to_exist(cond: str) -> frozenset[str]:
+    """String constants an IF condition tests to exist: inside ``EXISTS (...)`` or
+    ``... IS NOT NULL`` (``to_regclass('x') IS NOT NULL``), alone or AND-ed.
+
+    >>> sorted(names_tested_to_exist("EXISTS (SELECT 1 FROM pg_tables WHERE tablename = 't')"))
+    ['t']
+    >>> sorted(names_tested_to_exist("NOT EXISTS (SELECT 1 FROM pg_tables WHERE tablename = 't')"))
+    []
+    """
+    try:
+        tree = _json_loads(parse_sql_json("SELECT " + cond))
+    except ParseError:
+        return frozenset()
+    stmts = tree.get("stmts", [])
+    targets = stmts[0]["stmt"].get("SelectStmt", {}).get("targetList", []) if stmts else []
+    found: set[str] = set()
+    todo = [t.get("ResTarget", {}).get("val", {}) for t in targets]
+    while todo:
+        node = todo.pop()
+        if "BoolExpr" in node and node["BoolExpr"].get("boolop") == "AND_EXPR":
+            todo.extend(node["BoolExpr"].get("args", ()))
+        elif ("SubLink" in node and node["SubLink"].get("subLinkType") == "EXISTS_SUBLINK") \
+                or ("NullTest" in node and node["NullTest"].get("nulltesttype") == "IS_NOT_NULL"):
+            found.update(c["sval"]["sval"] for c in iter_nodes(node, "A_Const") if "sval" in c)
+    return frozenset(found)
+
+
+def tested_to_exist(st: Statement, qualified: str) -> bool:
+    """Does ``st`` run only in a branch whose condition tests that ``qualified`` exists?"""
+    if not st.guards:
+        return False
+    schema, bare = split_qname(qualified)
+    wanted = {bare, qualified, f"{schema}.{bare}"}
+    return any(names_tested_to_exist(c) & wanted for c in st.guards)
+
+
 def _col_constraints(cd: dict[str, Any]) -> set[str]:
     return {c["Constraint"]["contype"] for c in cd.get("constraints", ()) if "Constraint" in c}
 
@@ -165,9 +223,9 @@ def _created_object(state: SchemaState, st: Statement) -> tuple[str, str, bool, 
         return "type", state.rel(n["typevar"]), False, n["typevar"].get("location")
     if k == "IndexStmt" and n.get("idxname"):
         schema = n["relation"].get("schemaname") or sp
-        return "index", f"{schema}.{n['idxname']}", bool(n.get("if_not_exists")), None
+        return "index", qname(schema, n["idxname"]), bool(n.get("if_not_exists")), None
     if k == "CreatePolicyStmt":
-        return "policy", f"{state.rel(n['table'])}.{n['policy_name']}", False, None
+        return "policy", sub_key(state.rel(n["table"]), n["policy_name"]), False, None
     if k == "CreateFunctionStmt":
         return "function", state.signature(n), bool(n.get("replace")), None
     if k == "ViewStmt":
@@ -200,7 +258,7 @@ def exists_now(state: SchemaState, kind: str, name: str) -> Origin | None:
     if kind == "extension":
         return state.extensions.get(name)
     if kind == "policy":
-        table, _, pol = name.rpartition(".")
+        table, pol = split_sub_key(name)
         t = state.tables.get(table)
         return t.policies.get(pol) if t else None
     return None
@@ -213,20 +271,6 @@ _CREATES = ("CreateStmt", "CreateEnumStmt", "CreateRangeStmt", "CreateDomainStmt
 
 def _display(kind: str, name: str) -> str:
     if kind == "policy":
-        table, _, pol = name.rpartition(".")
-        return f"{quote_ident(pol)} on {table}"
-    return name
-
-
-_PLAIN_IDENT = re.compile(r"[a-z_][a-z0-9_$]*")
-
-
-def quote_ident(name: str) -> str:
-    """``name`` as it would be written in SQL (double-quoted unless plain).
-
-    >>> quote_ident("own_rows"), quote_ident("Users can view")
-    ('own_rows', '"Users can view"')
-    """
-    if _PLAIN_IDENT.fullmatch(name):
-        return name
-    return '"' + name.replace('"', '""') + '"'
+        table, pol = split_sub_key(name)
+        return f"{quote_ident(pol)} on {shown(table)}"
+    return shown(name)

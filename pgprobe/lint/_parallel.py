@@ -254,6 +254,7 @@ def _first(files: list[SourceFile], k: int, baseline: Snapshot | None,
         os.close(ready)
     run = SequencePass(files, SchemaState(baseline), exposed_schemas, baseline, bodies)
     run.ctx._future = cut.ctx._future  # noqa: SLF001 - the same whenever it is built
+    run.ctx._creations = cut.ctx._creations  # noqa: SLF001 - built with it
     run.start()
     for i in range(k):
         run.file(i)

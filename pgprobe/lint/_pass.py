@@ -22,6 +22,7 @@ import copy
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ._context import _CREATES, created_object
 from ._plpgsql import PlpgsqlBody
 from ._rules import RULE_CLASSES, Context, Rule
 from ._source import SourceFile, Statement
@@ -93,8 +94,9 @@ class SequencePass:
 
     def file(self, i: int, *, check: bool = True) -> None:
         """Run file ``i``: its statements (and the SQL its DO blocks run) through the rules
-        (unless ``check`` is false) and into the state; a file that cannot run leaves the
-        state as it was."""
+        (unless ``check`` is false) and into the state.  A file that cannot run loses what
+        its failing transaction did: everything, or what followed its last ``COMMIT``
+        (the Supabase CLI sends the file as one pipeline: see ``_transaction``)."""
         ctx, state, f = self.ctx, self.state, self.files[i]
         ctx.file_index, ctx.file = i, f
         stmts = f.statements()
@@ -107,11 +109,16 @@ class SequencePass:
             for p in f.problems:
                 ctx.report(p.rule, f, p.pos, p.message, p.hint)
         is_applied = f.version is not None and f.version in self.applied
-        fails = bool(f.problems) or any(b.problems for b in bodies.values())
-        saved = copy.deepcopy(state.__dict__) if fails and not is_applied else None
+        fail_at = min((p.pos for p in f.problems if p.fails), default=None)
+        may_fail = fail_at is not None or \
+            any(p.fails for b in bodies.values() for p in b.problems)
+        txn = ctx.txn
+        txn.start_file(state, keep_states=may_fail and not is_applied, stmts=stmts)
         visitors = self.dispatch.get if check else None
         handlers, path = self.apply.get, f.path
         for j, st in enumerate(stmts):
+            if st.kind == "TransactionStmt":
+                txn.control(st, state)
             if not is_applied:  # self._run(st, check), inlined: this loop is the hot path
                 if visitors is not None:
                     for rule in visitors(st.kind, ()):
@@ -122,15 +129,28 @@ class SequencePass:
                     handler(st.node, Origin(path, i, st))
                     if state.search_path != sp:
                         self.search_path_changed = True
+            txn.step()
             body = bodies.get(j)
             if body is None:
                 continue
-            if check:
-                for p in body.problems:
+            unchecked = body.kind == "function" and not state.check_function_bodies
+            for p in body.problems:
+                if p.fails and not unchecked:
+                    fail_at = p.pos if fail_at is None else min(fail_at, p.pos)
+                if not check:
+                    continue
+                if p.fails and unchecked:  # created anyway; it fails when it is called
+                    ctx.report(p.rule, f, p.pos, f"{p.message} (check_function_bodies is off: "
+                               "the function is created, and fails when it is called)",
+                               p.hint, severity="warning")
+                else:
                     ctx.report(p.rule, f, p.pos, p.message, p.hint)
+            if check:
                 for rule in self.plpgsql_rules:
                     rule.visit_plpgsql(ctx, body)
             if body.kind == "do" and not is_applied:
+                if body.runs_unreadable_sql:
+                    state.unreadable.append((Origin(path, i, st), body.body.lower()))
                 before = copy.deepcopy(state.__dict__) if body.catches_errors else None
                 n_errors = self._errors()
                 for inner in body.sql_statements():
@@ -138,5 +158,9 @@ class SequencePass:
                 if before is not None and self._errors() > n_errors:
                     # the block's handler catches the failure: nothing it did remains
                     state.__dict__.update(before)
-        if saved is not None:
-            state.__dict__.update(saved)
+        if fail_at is not None and not is_applied:
+            txn.fail(state, fail_at, i, stmts, self._created_keys)
+
+    def _created_keys(self, st: Statement) -> list[str]:
+        hit = created_object(self.state, st) if st.kind in _CREATES else None
+        return [f"{hit[0]}:{hit[1]}"] if hit is not None else []

@@ -65,6 +65,9 @@ class PlpgsqlBody:
     problems: list[Problem] = field(default_factory=list)
     _prefix: str = ""
     _suffix: str = ""
+    _synthetic_header: bool = False
+    """The statement's own header could not be found (SQL run by PL/pgSQL): a stand-in
+    header is used, so a compile error may be the stand-in's, not the user's."""
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -113,6 +116,7 @@ class PlpgsqlBody:
                 self._suffix = text[end:max(end, stmt_end)].rstrip().rstrip(";")
             else:
                 self._prefix, self._suffix = _function_header(stmt), ""
+                self._synthetic_header = True
         self._compile()
         return self
 
@@ -132,15 +136,58 @@ class PlpgsqlBody:
             parsed = _json_loads(parse_plpgsql_json(self._source(body)))
         except ParseError as exc:
             msg = str(exc.args[0])
-            pos = self.body_pos + self._locate(body, tokens, msg)
-            if "parameters specified for RAISE" in msg:
-                self.problems.append(Problem("raise-format-args", pos, f"RAISE: {msg}"))
+            if is_limitation(msg) or self._synthetic_header:
+                parsed = self._compile_around_limitation(body, tokens, msg)
+                if parsed is None:
+                    return
             else:
-                self.problems.append(Problem("plpgsql-syntax-error", pos,
-                                             f"PL/pgSQL body does not compile: {msg}"))
-            return
+                pos = self.body_pos + self._locate(body, tokens, msg)
+                rule = "raise-format-args" if "parameters specified for RAISE" in msg else \
+                    "plpgsql-syntax-error"
+                what = "RAISE" if rule == "raise-format-args" else \
+                    "PL/pgSQL body does not compile"
+                self.problems.append(Problem(rule, pos, f"{what}: {msg}"))
+                return
         if parsed:
             self.tree = parsed[0].get("PLpgSQL_function")
+
+    def _compile_around_limitation(self, body: str, tokens: list[Any],
+                                   msg: str) -> list[Any] | None:
+        """libpg_query's PL/pgSQL compiler resolves no type outside ``pg_catalog`` and
+        ``public`` (``Not implemented (LookupExplicitNamespace ...)``): compile again with
+        such type names (header, DECLARE sections) replaced by stand-ins of the same
+        length; if it still does not compile, say what was not checked (an info line, never
+        an error: the server may well accept it).  A function whose argument or result types
+        still defeat it is compiled under a header of the same shape with ``text`` types."""
+        self._prefix = neutralise_qualified(self._prefix)
+        self._suffix = neutralise_qualified(self._suffix)
+        stand_in = neutralise_declarations(body, tokens)
+        parsed, again = self._try_compile(stand_in)
+        if again is not None and is_limitation(again) and self.kind == "function" \
+                and not self._synthetic_header:
+            self._prefix, self._suffix = _generic_header(self.stmt.node), ""
+            self._synthetic_header = True
+            parsed, again = self._try_compile(stand_in)
+        if again is not None:
+            if not (is_limitation(again) or self._synthetic_header):
+                pos = self.body_pos + self._locate(stand_in, tokens, again)
+                self.problems.append(Problem("plpgsql-syntax-error", pos,
+                                             f"PL/pgSQL body does not compile: {again}"))
+                return None
+            self.problems.append(Problem(
+                "not-checked", self.body_pos,
+                f"PL/pgSQL body not checked: pgprobe's PL/pgSQL compiler (libpg_query) "
+                f"cannot compile it here ({again if is_limitation(again) else msg}); the "
+                "server compiles it when the migration runs", fails=False))
+            return None
+        return parsed
+
+    def _try_compile(self, body: str) -> tuple[list[Any], str | None]:
+        """The compiled body, or the compiler's message."""
+        try:
+            return _json_loads(parse_plpgsql_json(self._source(body))), None
+        except ParseError as exc:
+            return [], str(exc.args[0])
 
     def _parses_with(self, body: str, msg: str) -> bool:
         try:
@@ -258,20 +305,28 @@ class PlpgsqlBody:
             return
         yield from _walk(self.tree.get("action"), False)
 
+    @property
+    def runs_unreadable_sql(self) -> bool:
+        """True when the body EXECUTEs SQL built at run time (what it does is unknown)."""
+        return any(kind == "PLpgSQL_stmt_dynexecute" and _constant_text(node) is None
+                   for kind, node, _ in self.walk())
+
     def sql_statements(self) -> list[Statement]:
         """The SQL statements this body executes (EXECUTE of a constant string included),
         as Statements positioned in the file; ``guarded`` as in :meth:`walk`."""
         out: list[Statement] = []
         file = self.stmt.file
+        conds: dict[int, tuple[str, ...]] = {}
+        if self.tree is not None:
+            _branch_conditions(self.tree.get("action"), (), conds)
         for kind, node, guarded in self.walk():
             if kind == "PLpgSQL_stmt_execsql":
                 query = node.get("sqlstmt", {}).get("PLpgSQL_expr", {}).get("query", "")
             elif kind == "PLpgSQL_stmt_dynexecute":
-                expr = node.get("query", {}).get("PLpgSQL_expr", {}).get("query", "").strip()
-                inner = expr[1:-1].replace("''", "")
-                if not (len(expr) > 1 and expr[0] == expr[-1] == "'" and "'" not in inner):
+                text = _constant_text(node)
+                if text is None:
                     continue
-                query = expr[1:-1].replace("''", "'")
+                query = text
             else:
                 continue
             try:
@@ -285,13 +340,61 @@ class PlpgsqlBody:
             for raw in tree.get("stmts", ()):
                 ((k, body),) = raw["stmt"].items()
                 st = Statement(k, body, file, 0, None, base_char=base_char, in_plpgsql=True,
-                               guarded=guarded)
+                               guarded=guarded, guards=conds.get(id(node), ()))
                 out.append(st)
         return out
 
 
+def _constant_text(dynexecute: dict[str, Any]) -> str | None:
+    """The SQL an ``EXECUTE`` runs when it is one string constant, else ``None``."""
+    expr = dynexecute.get("query", {}).get("PLpgSQL_expr", {}).get("query", "")
+    try:
+        tree = _json_loads(parse_sql_json("SELECT " + expr))
+    except ParseError:
+        return None
+    stmts = tree.get("stmts", [])
+    if len(stmts) != 1:
+        return None
+    targets = stmts[0]["stmt"].get("SelectStmt", {}).get("targetList", [])
+    if len(targets) != 1:
+        return None
+    const = targets[0].get("ResTarget", {}).get("val", {}).get("A_Const", {})
+    return const["sval"]["sval"] if "sval" in const else None
+
+
 _LIST_KEYS = ("body", "then_body", "else_body", "elsif_list", "stmts", "case_when_list",
               "else_stmts")
+
+
+def _branch_conditions(node: Any, conds: tuple[str, ...],
+                       out: dict[int, tuple[str, ...]]) -> None:
+    """For every PL/pgSQL statement (by ``id``), the IF / ELSIF conditions whose branch it
+    runs in (an ELSE branch adds none)."""
+    if isinstance(node, list):
+        for item in node:
+            _branch_conditions(item, conds, out)
+        return
+    if not isinstance(node, dict) or len(node) != 1:
+        return
+    ((kind, inner),) = node.items()
+    if not isinstance(inner, dict):
+        return
+    out[id(inner)] = conds
+    if kind == "PLpgSQL_stmt_if":
+        cond = inner.get("cond", {}).get("PLpgSQL_expr", {}).get("query", "")
+        _branch_conditions(inner.get("then_body"), (*conds, cond), out)
+        for e in inner.get("elsif_list", ()):
+            elsif = e.get("PLpgSQL_if_elsif", {})
+            econd = elsif.get("cond", {}).get("PLpgSQL_expr", {}).get("query", "")
+            _branch_conditions(elsif.get("stmts"), (*conds, econd), out)
+        _branch_conditions(inner.get("else_body"), conds, out)
+        return
+    for key in _LIST_KEYS:
+        if key in inner:
+            _branch_conditions(inner[key], conds, out)
+    exc = inner.get("exceptions", {}).get("PLpgSQL_exception_block")
+    for handler in (exc or {}).get("exc_list", []):
+        _branch_conditions(handler.get("PLpgSQL_exception", {}).get("action", []), conds, out)
 
 
 def _walk(node: Any, guarded: bool) -> Iterator[tuple[str, dict[str, Any], bool]]:
@@ -318,6 +421,95 @@ def _walk(node: Any, guarded: bool) -> Iterator[tuple[str, dict[str, Any], bool]
             h = handler.get("PLpgSQL_exception", {})
             yield "PLpgSQL_exception", h, True
             yield from _walk(h.get("action", []), True)
+
+
+_LIMITATIONS = ("Not implemented", "LookupExplicitNamespace", "not supported")
+# libpg_query resolves no user type: an unknown one becomes ``record`` (``_record`` for its
+# array), which PL/pgSQL then refuses as an argument, result or variable type
+_STAND_IN_TYPE = re.compile(r"(type|pseudo-type) _?record\b")
+
+
+def is_limitation(message: str) -> bool:
+    """Is this parser message a limitation of libpg_query (not a fault in the SQL)?
+
+    >>> is_limitation("Not implemented (LookupExplicitNamespace only supports pg_catalog and public)")
+    True
+    >>> is_limitation("PL/pgSQL functions cannot accept type _record")
+    True
+    >>> is_limitation('syntax error at or near "iff"')
+    False
+    """
+    return any(word in message for word in _LIMITATIONS) or \
+        _STAND_IN_TYPE.search(message) is not None
+
+
+_RESOLVED_SCHEMAS = frozenset({"public", "pg_catalog"})
+
+
+def _name_part(text: str, tok: Any) -> str | None:
+    """The identifier a token spells (quoted identifiers unquoted), else ``None``."""
+    if tok.name != "IDENT" and not tok.kind.endswith("KEYWORD"):
+        return None
+    word = text[tok.start : tok.end + 1]
+    if word.startswith('"'):
+        return word[1:-1].replace('""', '"')
+    return word.lower()
+
+
+def _qualified_spans(text: str, tokens: list[Any]) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each dotted name whose first part is a schema libpg_query cannot
+    resolve (not followed by ``%``: ``%TYPE``/``%ROWTYPE`` compile anyway)."""
+    i, n = 0, len(tokens)
+    while i < n:
+        first = _name_part(text, tokens[i])
+        j = i
+        while first is not None and j + 2 < n and tokens[j + 1].name == "ASCII_46" \
+                and _name_part(text, tokens[j + 2]) is not None:
+            j += 2
+        if j > i and first not in _RESOLVED_SCHEMAS and \
+                not (j + 1 < n and tokens[j + 1].name == "ASCII_37"):
+            start, end = tokens[i].start, tokens[j].end + 1
+            if "\n" not in text[start:end]:
+                yield start, end
+        i = j + 1
+
+
+def _stand_in_name(length: int) -> str:
+    return "x" + "_" * (length - 1)
+
+
+def neutralise_qualified(text: str) -> str:
+    """``text`` with every dotted name outside ``public``/``pg_catalog`` replaced by a
+    plain identifier of the same length (positions and lines are kept).
+
+    >>> neutralise_qualified("create function f(a billing.tier) returns void as ")
+    'create function f(a x___________) returns void as '
+    """
+    try:
+        tokens = scan(text)
+    except ParseError:
+        return text
+    out = text
+    for start, end in _qualified_spans(text, tokens):
+        out = out[:start] + _stand_in_name(end - start) + out[end:]
+    return out
+
+
+def neutralise_declarations(body: str, tokens: list[Any]) -> str:
+    """``body`` with the dotted type names of its DECLARE sections neutralised (see
+    :func:`neutralise_qualified`); statements are left as they are."""
+    out = body
+    inside: list[Any] = []
+    for tok in tokens:
+        if tok.name == "DECLARE":
+            inside = [tok]
+        elif inside and tok.name == "BEGIN_P":
+            for start, end in _qualified_spans(body, inside[1:]):
+                out = out[:start] + _stand_in_name(end - start) + out[end:]
+            inside = []
+        elif inside:
+            inside.append(tok)
+    return out
 
 
 def _quoted_end(text: str, qpos: int) -> int:
@@ -352,6 +544,38 @@ def _count_placeholders(fmt: str) -> int:
             count += 1
         i += 1
     return count
+
+
+_MODES = {"FUNC_PARAM_OUT": "OUT ", "FUNC_PARAM_INOUT": "INOUT ",
+          "FUNC_PARAM_VARIADIC": "VARIADIC "}
+
+
+def _generic_header(node: dict[str, Any]) -> str:
+    """A CREATE FUNCTION header of the same shape as ``node``'s (argument modes and names,
+    trigger / void / SETOF / TABLE result) with every other type ``text``: what the body
+    compiles against when libpg_query cannot resolve the real types."""
+    params, table = [], []
+    for p in node.get("parameters", ()):
+        fp = p.get("FunctionParameter", {})
+        name = '"' + fp["name"].replace('"', '""') + '" ' if fp.get("name") else ""
+        mode = fp.get("mode", "")
+        if mode == "FUNC_PARAM_TABLE":
+            table.append(f"{name}text")
+        else:
+            array = "[]" if mode == "FUNC_PARAM_VARIADIC" else ""
+            params.append(f"{_MODES.get(mode, '')}{name}text{array}")
+    rt = node.get("returnType") or {}
+    last = ([_sval(n) or "" for n in rt.get("names", [])] or [""])[-1].lower()
+    if table:
+        returns = f"TABLE({', '.join(table)})"
+    elif last in ("trigger", "event_trigger", "void", "record"):
+        returns = ("SETOF " if rt.get("setof") else "") + last
+    elif not rt:
+        returns = "void"
+    else:
+        returns = "SETOF text" if rt.get("setof") else "text"
+    return f"CREATE FUNCTION pgprobe_fn({', '.join(params)}) RETURNS {returns} " \
+        "LANGUAGE plpgsql AS "
 
 
 def _function_header(stmt: Statement) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ._context import Context, Rule, created_object, iter_nodes
 from ._rules_ops import (
     BadFilename,
+    CheckSubquery,
     DuplicateVersion,
     IndexNotConcurrent,
     NotInTransaction,
@@ -26,6 +27,7 @@ from ._rules_ordering import (
 from ._rules_safety import (
     ErrorSwallowed,
     GuardByNameOnly,
+    GuardNameMismatch,
     RlsMissing,
     RlsWithoutPolicy,
     ViewBypassesRls,
@@ -36,7 +38,7 @@ RULE_CLASSES: tuple[type[Rule], ...] = (
     EnumValueSameTransaction, ErrorSwallowed,
     GuardByNameOnly, RlsMissing, RlsWithoutPolicy, ViewBypassesRls, NotNullWithoutDefault,
     IndexNotConcurrent, TableRewrite, NotInTransaction, DuplicateVersion, VersionOrder,
-    BadFilename,
+    BadFilename, CheckSubquery, GuardNameMismatch,
 )
 
 __all__ = ["RULE_CLASSES", "Context", "Rule", "created_object", "iter_nodes"]

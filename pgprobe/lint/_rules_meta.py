@@ -51,6 +51,20 @@ _RULES: tuple[RuleInfo, ...] = (
         "syntax",
     ),
     RuleInfo(
+        "not-checked", "info",
+        "something pgprobe's analyser cannot check (a limit of pgprobe, not a fault in the SQL)",
+        "nothing to fix in the migration; rehearse it on a scratch server (pgprobe rehearse) "
+        "to check it for real",
+        "syntax",
+    ),
+    RuleInfo(
+        "check-subquery", "error",
+        "a CHECK constraint uses a subquery, which PostgreSQL rejects",
+        "move the rule into a trigger (or a foreign key / an IMMUTABLE function of the row "
+        "only); CHECK can only look at the row being written",
+        "syntax",
+    ),
+    RuleInfo(
         "use-before-create", "error",
         "a statement touches a table/type/function/index/policy that does not exist yet",
         "create the object in an earlier statement or migration (types, then tables, then "
@@ -79,8 +93,9 @@ _RULES: tuple[RuleInfo, ...] = (
     ),
     RuleInfo(
         "enum-value-same-transaction", "error",
-        "an enum value added by ALTER TYPE ... ADD VALUE is used in the same migration file",
-        "move the statements that use the new value to a later migration file",
+        "an enum value added by ALTER TYPE ... ADD VALUE is used before its transaction commits",
+        "move the statements that use the new value to a later migration file (or put COMMIT; "
+        "between the ADD VALUE and its first use)",
         "ordering",
     ),
     RuleInfo(
@@ -138,9 +153,10 @@ _RULES: tuple[RuleInfo, ...] = (
     ),
     RuleInfo(
         "not-in-transaction", "error",
-        "a statement that cannot run inside a transaction block, in a file Supabase applies "
-        "as one transaction",
-        "drop CONCURRENTLY in the migration (or run this statement outside the migration tool)",
+        "a statement that cannot run inside a transaction block where the Supabase CLI runs "
+        "it inside one (after other statements of the file, or inside BEGIN ... COMMIT)",
+        "make it the first statement of its migration file (or put COMMIT; right before it), "
+        "or drop CONCURRENTLY",
         "history",
     ),
     RuleInfo(
@@ -160,6 +176,13 @@ _RULES: tuple[RuleInfo, ...] = (
         "the file name does not match <version>_<name>.sql, so Supabase skips the file",
         "rename it to <timestamp>_<name>.sql",
         "history",
+    ),
+    RuleInfo(
+        "guard-name-mismatch", "warning",
+        "an existence guard tests for one name, then creates an object with another name",
+        "test for the name the guarded statement creates (or create the name the guard "
+        "tests); otherwise a re-run creates it twice, or a second primary key",
+        "safety",
     ),
     RuleInfo(
         "guard-by-name-only", "warning",

@@ -12,7 +12,7 @@ from ._context import (
     iter_nodes,
 )
 from ._source import SourceFile, Statement
-from ._state import type_name
+from ._state import split_qname, type_name
 
 # -- operational ----------------------------------------------------------------------------
 
@@ -61,8 +61,8 @@ class IndexNotConcurrent(Rule):
 
 
 def _binary_compatible(old: str, new_tn: dict[str, Any]) -> bool:
-    new = type_name(new_tn, "public").rpartition(".")[2]
-    old = old.rpartition(".")[2]
+    new = split_qname(type_name(new_tn, "public"))[1]
+    old = split_qname(old)[1]
     if old in ("varchar", "bpchar", "text") and new == "text":
         return True
     if old == "varchar" and new == "varchar":
@@ -134,11 +134,20 @@ class NotInTransaction(Rule):
                 if c.get("subtype") == "AT_DetachPartition" and any(
                         p.get("concurrent") for p in iter_nodes(c, "PartitionCmd")):
                     what = "DETACH PARTITION CONCURRENTLY"
-        if what:
-            inside = " (inside a DO block, which is always a transaction)" if st.in_plpgsql else ""
-            ctx.here(self.id, st, None,
-                     f"{what} cannot run inside a transaction block{inside}, and Supabase "
-                     "applies each migration file as one transaction: the file fails")
+        if not what:
+            return
+        txn = ctx.txn
+        if st.in_plpgsql:
+            why = "inside a DO block, which is always a transaction"
+        elif txn.explicit:
+            why = "inside the file's own BEGIN ... COMMIT"
+        elif not txn.fresh:
+            why = ("after other statements of the same transaction: the Supabase CLI sends a "
+                   "file as one pipeline, so it may only come first, or right after a COMMIT")
+        else:
+            return  # first of its transaction: the server runs it (and commits at once)
+        ctx.here(self.id, st, None,
+                 f"{what} cannot run inside a transaction block ({why}): the file fails")
 
 
 class DuplicateVersion(Rule):
@@ -195,3 +204,44 @@ class BadFilename(Rule):
                            "skips this file, so it is never applied")
 
 
+
+
+# -- what the server rejects in a definition -------------------------------------------------
+
+class CheckSubquery(Rule):
+    """``CHECK (x in (select ...))``: PostgreSQL refuses it ("cannot use subquery in check
+    constraint"), in CREATE TABLE, ALTER TABLE ... ADD CONSTRAINT and domains."""
+
+    id = "check-subquery"
+    visits = ("CreateStmt", "AlterTableStmt", "CreateDomainStmt", "AlterDomainStmt")
+
+    def visit(self, ctx: Context, st: Statement) -> None:
+        for con in _constraints(st):
+            if con.get("contype") != "CONSTR_CHECK":
+                continue
+            sub = next(iter_nodes(con.get("raw_expr", {}), "SubLink"), None)
+            if sub is not None:
+                name = f" {con['conname']}" if con.get("conname") else ""
+                ctx.here(self.id, st, sub.get("location"),
+                         f"CHECK constraint{name} uses a subquery: PostgreSQL rejects it "
+                         "(\"cannot use subquery in check constraint\") and the file fails")
+
+
+def _constraints(st: Statement) -> list[dict[str, Any]]:
+    """The constraints a CREATE TABLE / ALTER TABLE / CREATE or ALTER DOMAIN defines (a
+    direct look at where they can be: the whole tree is not walked)."""
+    n = st.node
+    if st.kind == "CreateStmt":
+        elts = n.get("tableElts", ())
+    elif st.kind == "AlterTableStmt":
+        elts = [c.get("AlterTableCmd", {}).get("def", {}) for c in n.get("cmds", ())]
+    else:
+        elts = [*n.get("constraints", ()), n.get("def", {})]
+    out = []
+    for elt in elts:
+        if "Constraint" in elt:
+            out.append(elt["Constraint"])
+        elif "ColumnDef" in elt:
+            out.extend(c["Constraint"] for c in elt["ColumnDef"].get("constraints", ())
+                       if "Constraint" in c)
+    return out

@@ -17,9 +17,21 @@ from ._context import (
     iter_kinds,
     iter_nodes,
     quote_ident,
+    tested_to_exist,
 )
 from ._source import Statement, _json_loads
-from ._state import SchemaState, column_type, qualify, type_name
+from ._state import (
+    EXTENSION_RELATIONS,
+    Origin,
+    SchemaState,
+    column_type,
+    qname,
+    qualify,
+    shown,
+    split_qname,
+    split_sub_key,
+    type_name,
+)
 
 # -- ordering: use before create ---------------------------------------------------------
 
@@ -32,7 +44,7 @@ class UseBeforeCreate(Rule):
     visits = ("DropStmt", "CreatePolicyStmt", "AlterPolicyStmt", "IndexStmt", "AlterTableStmt",
               "GrantStmt", "CreateTrigStmt", "CommentStmt", "AlterEnumStmt", "CreateStmt",
               "AlterPublicationStmt", "CreatePublicationStmt", "RenameStmt",
-              "CreateFunctionStmt")
+              "CreateFunctionStmt", "InsertStmt", "UpdateStmt", "DeleteStmt", "SelectStmt")
 
     def __init__(self) -> None:
         self._by_kind = {kind: getattr(self, "_" + kind) for kind in self.visits}
@@ -43,16 +55,43 @@ class UseBeforeCreate(Rule):
     def _missing(self, ctx: Context, st: Statement, what: str, name: str, location: int | None,
                  action: str, missing_ok: bool = False) -> None:
         key = f"{'table' if what in ('table', 'relation') else what}:{name}"
+        if st.guards and what != "policy" and tested_to_exist(st, name):
+            return  # runs only when the object exists
+        shown_name = name if what == "policy" or what.startswith("member") else shown(name)
+        lost = ctx.state.rolled_back.get(key)
+        if lost is not None and not missing_ok:
+            # the object's CREATE was lost with a failing file: one cause, reported there
+            ctx.here(self.id, st, location,
+                     f"{action}: {what} {shown_name} does not exist at this point: it is "
+                     f"created at {ctx.where(lost[0])}, but that file fails (see its error) "
+                     "and its transaction is rolled back; this follows from that failure",
+                     severity="info")
+            return
         dropped = ctx.state.dropped.get(key)
         why = f"; it was dropped at {ctx.where(dropped)}" if dropped else ctx.later(key)
+        maker = self._unreadable_maker(ctx, what, name)
+        if maker is not None and not missing_ok:
+            ctx.here(self.id, st, location,
+                     f"{action}: {what} {shown_name} is not known at this point{why}; the DO "
+                     f"block at {ctx.where(maker)} runs SQL built at run time, which pgprobe "
+                     "cannot read, and may create it", severity="warning")
+            return
         if missing_ok:
             ctx.here(self.id, st, location,
-                     f"{action}: {what} {name} does not exist at this point{why}; IF EXISTS "
-                     "turns this into a silent no-op (NOTICE only)", severity="warning")
+                     f"{action}: {what} {shown_name} does not exist at this point{why}; IF "
+                     "EXISTS turns this into a silent no-op (NOTICE only)", severity="warning")
         else:
             ctx.here(self.id, st, location,
-                     f"{action}: {what} {name} does not exist at this point (neither in the "
-                     f"baseline nor created earlier in the sequence){why}")
+                     f"{action}: {what} {shown_name} does not exist at this point (neither in "
+                     f"the baseline nor created earlier in the sequence){why}")
+
+    @staticmethod
+    def _unreadable_maker(ctx: Context, what: str, name: str) -> Origin | None:
+        """An earlier DO block running SQL built at run time whose text names ``name``."""
+        if not ctx.state.unreadable or what == "policy" or what.startswith("member"):
+            return None
+        bare = split_qname(name)[1].partition("(")[0].lower()
+        return next((o for o, text in reversed(ctx.state.unreadable) if bare in text), None)
 
     def _fn_exists(self, ctx: Context, name: str) -> bool:
         state = ctx.state
@@ -82,14 +121,14 @@ class UseBeforeCreate(Rule):
             if name is None:
                 continue
             if kind in ("OBJECT_POLICY", "OBJECT_TRIGGER"):
-                table, _, sub = name.rpartition(".")
+                table, sub = split_sub_key(name)
                 what = "policy" if kind == "OBJECT_POLICY" else "trigger"
                 if not state.has_table(table):
                     self._missing(ctx, st, "table", table, None,
-                                  f"DROP {what.upper()} {quote_ident(sub)} ON {table}", ok)
+                                  f"DROP {what.upper()} {quote_ident(sub)} ON {shown(table)}", ok)
                 elif (kind == "OBJECT_POLICY" and not ok and not state.assumed(table)
                       and sub not in state.tables[table].policies):
-                    self._missing(ctx, st, "policy", f"{quote_ident(sub)} on {table}", None,
+                    self._missing(ctx, st, "policy", f"{quote_ident(sub)} on {shown(table)}", None,
                                   "DROP POLICY")
             elif ok:
                 continue
@@ -130,7 +169,7 @@ class UseBeforeCreate(Rule):
         if self._table(ctx, st, n["table"], f"ALTER POLICY {quote_ident(n.get('policy_name', ''))}"):
             t = ctx.state.tables.get(ctx.state.rel(n["table"]))
             if t is not None and n.get("policy_name") not in t.policies:
-                self._missing(ctx, st, "policy", f"{quote_ident(n.get('policy_name', ''))} on {t.name}",
+                self._missing(ctx, st, "policy", f"{quote_ident(n.get('policy_name', ''))} on {shown(t.name)}",
                               None, "ALTER POLICY")
 
     def _IndexStmt(self, ctx: Context, st: Statement, n: dict[str, Any]) -> None:
@@ -144,18 +183,19 @@ class UseBeforeCreate(Rule):
                 d = cmd.get("AlterTableCmd", {}).get("def", {})
                 cons = [d["Constraint"]] if "Constraint" in d else []
                 if "ColumnDef" in d:
-                    self._types(ctx, st, d["ColumnDef"])
+                    self._types(ctx, st, d["ColumnDef"], cmd["AlterTableCmd"].get("name"))
                     cons += [c["Constraint"] for c in d["ColumnDef"].get("constraints", ())
                              if "Constraint" in c]
                 for con in cons:
                     if "pktable" in con:
                         self._table(ctx, st, con["pktable"], "FOREIGN KEY ... REFERENCES")
 
-    def _types(self, ctx: Context, st: Statement, cd: dict[str, Any]) -> None:
+    def _types(self, ctx: Context, st: Statement, cd: dict[str, Any],
+               column: str | None = None) -> None:
         name = column_type(cd, ctx.state.search_path)
         if name is not None and not ctx.state.has_type(name):
             self._missing(ctx, st, "type", name, cd["typeName"].get("location"),
-                          f"column {cd.get('colname')}")
+                          f"column {quote_ident(cd.get('colname') or column or '?')}")
 
     def _CreateStmt(self, ctx: Context, st: Statement, n: dict[str, Any]) -> None:
         state = ctx.state
@@ -262,6 +302,37 @@ class UseBeforeCreate(Rule):
 
     _CreatePublicationStmt = _AlterPublicationStmt
 
+    def _InsertStmt(self, ctx: Context, st: Statement, n: dict[str, Any]) -> None:
+        """The tables a data statement reads and writes (a CTE's name is not a table)."""
+        if st.guarded:
+            return  # runs only when its guard holds: which tables exist then is unknown
+        verb = {"InsertStmt": "INSERT INTO", "UpdateStmt": "UPDATE", "DeleteStmt": "DELETE FROM",
+                "SelectStmt": "SELECT"}[st.kind]
+        ctes = {c.get("ctename") for c in iter_nodes(n, "CommonTableExpr")}
+        state, seen = ctx.state, set()
+        target = [n["relation"]] if "relation" in n else []
+        for rv in [*target, *iter_nodes(n, "RangeVar")]:
+            if "relname" not in rv or (not rv.get("schemaname") and (
+                    rv["relname"] in ctes or rv["relname"].startswith("pg_"))):
+                continue
+            name = state.rel(rv)
+            if name in seen or state.has_table(name) or self._maybe_elsewhere(state, rv):
+                continue
+            seen.add(name)
+            self._missing(ctx, st, "table", name, rv.get("location"), verb)
+
+    @staticmethod
+    def _maybe_elsewhere(state: SchemaState, rv: dict[str, Any]) -> bool:
+        """Could an extension have made it (its schema holds an extension, or an
+        unqualified name found through Supabase's ``extensions`` schema)?"""
+        schema = rv.get("schemaname") or state.search_path
+        if schema in state.unknown_extension_schemas or (
+                rv["relname"] in EXTENSION_RELATIONS and schema in state.extension_schemas):
+            return True
+        return not rv.get("schemaname") and qname("extensions", rv["relname"]) in state.tables
+
+    _UpdateStmt = _DeleteStmt = _SelectStmt = _InsertStmt
+
     def _RenameStmt(self, ctx: Context, st: Statement, n: dict[str, Any]) -> None:
         if n.get("renameType") in ("OBJECT_TABLE", "OBJECT_COLUMN") and "relation" in n:
             self._table(ctx, st, n["relation"], "ALTER TABLE ... RENAME",
@@ -332,7 +403,15 @@ class DuplicateCreate(Rule):
             where = "earlier in this file" if origin.file_index == ctx.file_index else \
                 f"by {ctx.where(origin)}"
             name = _display(kind, name)
-            if syntax_guard or st.guarded:
+            cascade = next((c for c in reversed(ctx.state.cascades)
+                            if (c.file_index, c.pos) > (origin.file_index, origin.pos)), None)
+            if cascade is not None and kind not in ("table", "schema", "extension"):
+                ctx.here(self.id, st, loc,
+                         f"{kind} {name} was created {where}; this CREATE fails (\"already "
+                         f"exists\") unless the DROP ... CASCADE at {ctx.where(cascade)} "
+                         "dropped it with what it depends on (pgprobe does not follow "
+                         "dependencies)", severity="warning")
+            elif syntax_guard or st.guarded:
                 ctx.here(self.id, st, loc,
                          f"{kind} {name} was already created {where}; the guard makes this "
                          "CREATE a silent no-op, so this definition never reaches the database",
@@ -361,10 +440,16 @@ class DuplicateCreate(Rule):
         members = ctx.state.publications.get(pub, {})
         for table, rv in ctx.state.publication_tables(n):
             origin = members.get(table)
-            if origin is not None:
+            if origin is not None and st.guarded:  # inside IF, or a block that catches errors
                 ctx.here(self.id, st, rv.get("location"),
-                         f"table {table} is already a member of publication {pub} (added by "
-                         f"{ctx.where(origin)}): ALTER PUBLICATION ... ADD TABLE fails")
+                         f"table {shown(table)} is already a member of publication {pub} "
+                         f"(added by {ctx.where(origin)}): this guarded ADD TABLE is a no-op",
+                         severity="warning")
+            elif origin is not None:
+                ctx.here(self.id, st, rv.get("location"),
+                         f"table {shown(table)} is already a member of publication {pub} "
+                         f"(added by {ctx.where(origin)}): ALTER PUBLICATION ... ADD TABLE "
+                         "fails")
 
 
 class DropTypeWithoutCascade(Rule):
@@ -378,16 +463,16 @@ class DropTypeWithoutCascade(Rule):
         for obj in n.get("objects", ()):
             name = ctx.state.dropped_name(n.get("removeType"), obj)
             cols = ctx.state.columns_of_type(name) if name else []
-            if not cols:
+            if not cols or name is None:
                 continue
-            shown = ", ".join(cols[:5]) + (" ..." if len(cols) > 5 else "")
+            listed = ", ".join(cols[:5]) + (" ..." if len(cols) > 5 else "")
             if n.get("behavior") == "DROP_CASCADE":
                 ctx.here("drop-cascade-drops-columns", st, None,
-                         f"DROP TYPE {name} CASCADE also drops the column(s) {shown} and "
-                         "their data, silently (NOTICE only)")
+                         f"DROP TYPE {shown(name)} CASCADE also drops the column(s) {listed} "
+                         "and their data, silently (NOTICE only)")
             else:
                 ctx.here(self.id, st, None,
-                         f"DROP TYPE {name} fails: column(s) {shown} still use it")
+                         f"DROP TYPE {shown(name)} fails: column(s) {listed} still use it")
 
 
 
@@ -397,22 +482,22 @@ _USES = ("InsertStmt", "UpdateStmt", "DeleteStmt", "SelectStmt", "CreateStmt", "
 
 
 class EnumValueSameTransaction(Rule):
-    """``ALTER TYPE ... ADD VALUE 'v'`` then using 'v' in the same file: PostgreSQL refuses a
-    new enum value until the transaction that added it commits, and Supabase applies each
-    file as one transaction."""
+    """``ALTER TYPE ... ADD VALUE 'v'`` then using 'v' before a commit: PostgreSQL refuses a
+    new enum value until the transaction that added it commits, and the Supabase CLI runs a
+    file as one transaction unless the file itself says ``COMMIT`` (``_transaction``)."""
 
     id = "enum-value-same-transaction"
     visits = ("AlterEnumStmt", *_USES)
 
     def __init__(self) -> None:
-        self._file = -1
+        self._txn = -1
         self._added: dict[str, tuple[str, Statement]] = {}
 
     def visit(self, ctx: Context, st: Statement) -> None:
         if not self._added and st.kind != "AlterEnumStmt":
             return  # the common case, first: nothing added in this file (or any before)
-        if self._file != ctx.file_index:
-            self._file, self._added = ctx.file_index, {}
+        if self._txn != ctx.txn.number:
+            self._txn, self._added = ctx.txn.number, {}
         n = st.node
         if st.kind == "AlterEnumStmt":
             if n.get("newVal") is not None and n.get("oldVal") is None:
@@ -428,7 +513,8 @@ class EnumValueSameTransaction(Rule):
                 ctx.here(self.id, st, location,
                          f"'{value}' was added to {hit[0]} at line {line} of this file: "
                          f"PostgreSQL rejects it until that transaction commits (\"unsafe use "
-                         "of new value\"), and the whole file is one transaction")
+                         "of new value\"), and no COMMIT comes in between (the Supabase CLI "
+                         "runs a file as one transaction)")
                 return
 
 

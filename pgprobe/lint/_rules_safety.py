@@ -14,6 +14,7 @@ from ._context import (
     iter_nodes,
 )
 from ._source import Statement, _json_loads
+from ._state import qname, schema_of, split_qname
 
 if TYPE_CHECKING:
     from ._plpgsql import PlpgsqlBody
@@ -88,7 +89,7 @@ class GuardByNameOnly(Rule):
         if not n.get("if_not_exists") or not n.get("idxname"):
             return
         schema = n["relation"].get("schemaname") or ctx.state.search_path
-        hit = ctx.state.indexes.get(f"{schema}.{n['idxname']}")
+        hit = ctx.state.indexes.get(qname(schema, n["idxname"]))
         target = ctx.state.rel(n["relation"])
         if hit is not None and hit[0] != target:
             ctx.here(self.id, st, None,
@@ -109,7 +110,7 @@ class GuardByNameOnly(Rule):
                     continue
                 others = [t for t in ctx.state.tables_with_constraint(cname) if t != target]
                 others += [tab for key, (tab, _) in ctx.state.indexes.items()
-                           if key.rpartition(".")[2] == cname and tab != target
+                           if split_qname(key)[1] == cname and tab != target
                            and tab not in others]
                 if others:
                     ctx.report(self.id, body.stmt.file, body.line_pos(node.get("lineno")),
@@ -176,19 +177,19 @@ class RlsMissing(Rule):
 
     def end(self, ctx: Context) -> None:
         for t in ctx.state.tables.values():
-            if t.kind != "table" or t.rls or t.name.split(".", 1)[0] not in ctx.exposed_schemas:
+            if t.kind != "table" or t.rls or schema_of(t.name) not in ctx.exposed_schemas:
                 continue
             o = t.rls_origin
             if (o is not None and not o.is_baseline) or t.origin.is_baseline:
                 if o is not None and not o.is_baseline:  # disabled by a migration
                     ctx.report(self.id, ctx.files[o.file_index], o.pos,
                                f"ROW LEVEL SECURITY is disabled on {t.name} in the exposed "
-                               f"schema {t.name.split('.', 1)[0]}: its policies stop applying "
+                               f"schema {schema_of(t.name)}: its policies stop applying "
                                "and the API roles see every row")
                 continue
             ctx.report(self.id, ctx.files[t.origin.file_index], t.origin.pos,
                        f"table {t.name} is created in the exposed schema "
-                       f"{t.name.split('.', 1)[0]} without ENABLE ROW LEVEL SECURITY: "
+                       f"{schema_of(t.name)} without ENABLE ROW LEVEL SECURITY: "
                        "anyone with the anon key can read and write it through the API",
                        hint=f"ALTER TABLE {t.name} ENABLE ROW LEVEL SECURITY; then CREATE "
                             "POLICY ... for the roles that need access")
@@ -216,7 +217,7 @@ class ViewBypassesRls(Rule):
     def visit(self, ctx: Context, st: Statement) -> None:
         n = st.node
         name = ctx.state.rel(n["view"])
-        if name.split(".", 1)[0] not in ctx.exposed_schemas:
+        if schema_of(name) not in ctx.exposed_schemas:
             return
         for opt in n.get("options", ()):
             de = opt.get("DefElem", {})
@@ -237,3 +238,116 @@ class ViewBypassesRls(Rule):
                      "with its owner's rights: the API roles see every row through the view")
 
 
+
+
+_NAME_COLUMNS = {"conname": "constraint", "constraint_name": "constraint",
+                 "indexname": "index", "typname": "type", "policyname": "policy",
+                 "polname": "policy"}
+
+
+class GuardNameMismatch(Rule):
+    """``IF NOT EXISTS (... conname = 'users_pkey') THEN ALTER TABLE ... ADD CONSTRAINT
+    users_pk ...``: the guard looks for a name the guarded statement does not create, so it
+    guards nothing (a re-run adds the object again, or a second primary key)."""
+
+    id = "guard-name-mismatch"
+    visits = ("PLpgSQL",)
+
+    def visit_plpgsql(self, ctx: Context, body: PlpgsqlBody) -> None:
+        for kind, node, _ in body.walk():
+            if kind != "PLpgSQL_stmt_if":
+                continue
+            cond = node.get("cond", {}).get("PLpgSQL_expr", {}).get("query", "")
+            tested = _tested_names(cond)
+            if not tested:
+                continue
+            for what, names in _created_names(node.get("then_body", [])).items():
+                wanted = tested.get(what)
+                if wanted and names and not set(names) & wanted:
+                    ctx.report(self.id, body.stmt.file, body.line_pos(node.get("lineno")),
+                               f"the guard tests for {what} "
+                               f"{', '.join(repr(x) for x in sorted(wanted))} but the "
+                               f"statement it guards creates {what} "
+                               f"{', '.join(repr(x) for x in names)}: the guard never sees "
+                               "what it creates, so running this again creates it twice "
+                               "(\"already exists\", or a second primary key)")
+
+
+def _tested_names(cond: str) -> dict[str, set[str]]:
+    """Names an IF condition compares with a catalog's name column, by object kind."""
+    low = cond.lower()
+    if not any(col in low for col in _NAME_COLUMNS):
+        return {}
+    try:
+        tree = _json_loads(parse_sql_json("SELECT " + cond))
+    except ParseError:
+        return {}
+    out: dict[str, set[str]] = {}
+    for expr in iter_nodes(tree, "A_Expr"):
+        sides = [expr.get("lexpr", {}), expr.get("rexpr", {})]
+        col = next((s["ColumnRef"] for s in sides if isinstance(s, dict) and "ColumnRef" in s),
+                   None)
+        if col is None:
+            continue
+        fields = [f["String"]["sval"] for f in col.get("fields", ()) if "String" in f]
+        what = _NAME_COLUMNS.get(fields[-1]) if fields else None
+        if what is None:
+            continue
+        for side in sides:
+            if not isinstance(side, dict):
+                continue
+            for const in iter_nodes(side, "A_Const"):
+                if "sval" in const:
+                    out.setdefault(what, set()).add(const["sval"]["sval"])
+    return out
+
+
+def _created_names(then_body: list[Any]) -> dict[str, list[str]]:
+    """Names of the constraints, indexes, types and policies the guarded SQL creates."""
+    out: dict[str, list[str]] = {}
+    for inner in then_body:
+        q = inner.get("PLpgSQL_stmt_execsql", {}).get("sqlstmt", {}) \
+            .get("PLpgSQL_expr", {}).get("query")
+        if not q:
+            continue
+        try:
+            tree = _json_loads(parse_sql_json(q))
+        except ParseError:
+            continue
+        for raw in tree.get("stmts", ()):
+            ((k, n),) = raw["stmt"].items()
+            if k == "AlterTableStmt":
+                relname = n.get("relation", {}).get("relname", "")
+                for cmd in n.get("cmds", ()):
+                    c = cmd.get("AlterTableCmd", {})
+                    con = c.get("def", {}).get("Constraint")
+                    if c.get("subtype") == "AT_AddConstraint" and con is not None:
+                        name = con.get("conname") or _default_constraint_name(relname, con)
+                        if name:
+                            out.setdefault("constraint", []).append(name)
+            elif k == "IndexStmt" and n.get("idxname"):
+                out.setdefault("index", []).append(n["idxname"])
+            elif k in ("CreateEnumStmt", "CreateRangeStmt", "CreateDomainStmt"):
+                names = n.get("typeName") or n.get("domainname") or []
+                if names and "String" in names[-1]:
+                    out.setdefault("type", []).append(names[-1]["String"]["sval"])
+            elif k == "CompositeTypeStmt":
+                out.setdefault("type", []).append(n.get("typevar", {}).get("relname", ""))
+            elif k == "CreatePolicyStmt":
+                out.setdefault("policy", []).append(n.get("policy_name", ""))
+    return out
+
+
+def _default_constraint_name(relname: str, con: dict[str, Any]) -> str | None:
+    """The name PostgreSQL gives an unnamed primary key, unique or foreign key constraint."""
+    def cols(key: str) -> str:
+        return "_".join(k["String"]["sval"] for k in con.get(key, ()) if "String" in k)
+
+    contype = con.get("contype")
+    if contype == "CONSTR_PRIMARY":
+        return f"{relname}_pkey"
+    if contype == "CONSTR_UNIQUE" and con.get("keys"):
+        return f"{relname}_{cols('keys')}_key"
+    if contype == "CONSTR_FOREIGN" and con.get("fk_attrs"):
+        return f"{relname}_{cols('fk_attrs')}_fkey"
+    return None

@@ -57,6 +57,9 @@ class Problem:
     pos: int
     message: str
     hint: str | None = None
+    fails: bool = True
+    """False for what only says the analyser could not check something: the server may well
+    accept it, so the file is not treated as failing."""
 
 
 @dataclass(slots=True)
@@ -79,6 +82,8 @@ class Statement:
     in_plpgsql: bool = False
     guarded: bool = False
     """True when the statement runs conditionally (inside IF, or a block that catches errors)."""
+    guards: tuple[str, ...] = ()
+    """The conditions of the IF branches it runs in (PL/pgSQL expressions), outermost first."""
     _pos: int | None = field(default=None, repr=False)
     created: Any = field(default=UNSET, repr=False)
     """Cache of the object this statement creates (rules ask more than once)."""

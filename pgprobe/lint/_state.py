@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -81,23 +82,98 @@ class Table:
     rls_origin: Origin | None = None
 
 
+def qname(schema: str, name: str) -> str:
+    """The state's key of ``name`` in ``schema``: ``schema.name``, the names exactly as the
+    parse tree spells them (a schema containing ``.`` or starting with ``"`` is written
+    double-quoted, so :func:`split_qname` always finds the schema again).
+
+    >>> qname("public", "Owners can edit.") , split_qname(qname("a.b", "t.u"))
+    ('public.Owners can edit.', ('a.b', 't.u'))
+    """
+    if "." in schema or schema.startswith('"'):
+        schema = '"' + schema.replace('"', '""') + '"'
+    return f"{schema}.{name}"
+
+
+def split_qname(q: str) -> tuple[str, str]:
+    """``(schema, name)`` of a key made by :func:`qname`."""
+    if q.startswith('"'):
+        i = 1
+        while True:
+            j = q.index('"', i)
+            if q.startswith('""', j):
+                i = j + 2
+                continue
+            return q[1:j].replace('""', '"'), q[j + 2:]
+    schema, _, name = q.partition(".")
+    return schema, name
+
+
+def schema_of(q: str) -> str:
+    """The schema of a key made by :func:`qname`."""
+    return split_qname(q)[0] if q.startswith('"') else q.partition(".")[0]
+
+
+_SUB = "\x00"  # cannot occur in a PostgreSQL identifier
+
+
+_PLAIN_IDENT = re.compile(r"[a-z_][a-z0-9_$]*")
+
+
+def quote_ident(name: str) -> str:
+    """``name`` as it would be written in SQL (double-quoted unless plain).
+
+    >>> quote_ident("own_rows"), quote_ident("Users can view")
+    ('own_rows', '"Users can view"')
+    """
+    if _PLAIN_IDENT.fullmatch(name):
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def shown(q: str) -> str:
+    """A key of :func:`qname` as SQL writes it (each part quoted when it must be).
+
+    >>> shown(qname("public", "My.Table"))
+    'public."My.Table"'
+    """
+    if "(" in q:  # a function's signature: shown as it is
+        return q
+    schema, name = split_qname(q)
+    if not name:
+        return quote_ident(schema)
+    return f"{quote_ident(schema)}.{quote_ident(name)}"
+
+
+def sub_key(table: str, sub: str) -> str:
+    """Key of an object that lives on a table (policy, trigger, rule): never split on
+    dots, as both names may contain them."""
+    return f"{table}{_SUB}{sub}"
+
+
+def split_sub_key(key: str) -> tuple[str, str]:
+    """``(table, sub-object)`` of a :func:`sub_key`."""
+    table, _, sub = key.partition(_SUB)
+    return table, sub
+
+
 def qualify(names: list[Any], default: str) -> str:
     """``[{"String": {"sval": "a"}}, ...]`` -> ``"schema.name"``."""
     parts = [n["String"]["sval"] for n in names if "String" in n]
     if len(parts) == 1:
-        return f"{default}.{parts[0]}"
-    return ".".join(parts[-2:])
+        return qname(default, parts[0])
+    return qname(parts[-2], parts[-1])
 
 
 def type_name(tn: dict[str, Any], default: str) -> str:
     """Qualified name of a ``TypeName`` node (builtins as ``pg_catalog.x``)."""
-    names = tn.get("names", ())
-    if len(names) == 2:
-        return f"{names[0]['String']['sval']}.{names[1]['String']['sval']}"
-    parts = [n["String"]["sval"] for n in names if "String" in n]
+    parts = [n["String"]["sval"] for n in tn.get("names", ()) if "String" in n]
     if len(parts) == 1:
-        return f"{default}.{parts[0]}" if parts[0] not in BUILTIN_TYPES else f"pg_catalog.{parts[0]}"
-    return ".".join(parts[-2:])
+        return qname(default, parts[0]) if parts[0] not in BUILTIN_TYPES else \
+            f"pg_catalog.{parts[0]}"
+    if not parts:
+        return f"{default}.?"
+    return qname(parts[-2], parts[-1])
 
 
 _QTYPE = "\x00pgprobe_type"
@@ -156,6 +232,15 @@ BUILTIN_TYPES = frozenset(
     ]
 )
 
+#: Tables and views that well-known extensions add to the schema they are installed in.
+EXTENSION_RELATIONS = frozenset(
+    [
+        "spatial_ref_sys", "geometry_columns", "geography_columns", "raster_columns",
+        "raster_overviews", "pg_stat_statements", "pg_stat_statements_info", "topology",
+        "layer", "us_gaz", "us_lex", "us_rules", "hypopg_list_indexes", "hypopg_hidden_indexes",
+    ]
+)
+
 #: Types that well-known extensions add (so a column of type ``vector`` is not "unknown").
 EXTENSION_TYPES = frozenset(
     [
@@ -184,11 +269,22 @@ class SchemaState:
         self.schemas: dict[str, Origin] = {"public": BASE}
         self.extensions: dict[str, Origin] = {}
         self.extension_schemas: set[str] = set()
+        self.unknown_extension_schemas: set[str] = set()
+        """Schemas holding an extension whose objects pgprobe does not know."""
         self.publications: dict[str, dict[str, Origin]] = {"supabase_realtime": {}}
         """publication -> member table -> where it was added."""
         self.assumed_schemas: set[str] = set(PLATFORM_SCHEMAS)
         self.dropped: dict[str, Origin] = {}
         """objects dropped during the sequence (``kind:name``), to tell re-creation apart."""
+        self.cascades: list[Origin] = []
+        """``DROP ... CASCADE`` statements: what they drop besides their object (policies,
+        views, functions depending on it) is not followed."""
+        self.unreadable: list[tuple[Origin, str]] = []
+        """DO blocks that EXECUTE SQL built at run time (their origin and lower-cased
+        text): what they create is unknown."""
+        self.rolled_back: dict[str, tuple[Origin, int]] = {}
+        """objects (``kind:name``) whose creation was lost with a failing file: the origin
+        of the CREATE and the character position of the file's failure."""
         self.has_baseline = baseline is not None
         if baseline is not None:
             self._load(baseline)
@@ -203,23 +299,23 @@ class SchemaState:
                 self.assumed_schemas.add(sc.name)
         for rel in snap.relations:
             cols = {
-                c.name: f"{c.type_schema}.{(c.udt_name or c.base_type).lstrip('_')}"
+                c.name: qname(c.type_schema, (c.udt_name or c.base_type).lstrip('_'))
                 for c in rel.columns
             }
-            t = Table(rel.qualified_name, BASE, kind=rel.kind, columns=cols,
+            t = Table(qname(rel.schema, rel.name), BASE, kind=rel.kind, columns=cols,
                       constraints={c.name for c in rel.constraints},
                       policies={p.name: BASE for p in rel.policies},
                       rls=rel.rls_enabled, rls_origin=BASE)
             self.tables[t.name] = t
             for ix in rel.indexes:
-                self.indexes[f"{rel.schema}.{ix.name}"] = (t.name, BASE)
+                self.indexes[qname(rel.schema, ix.name)] = (t.name, BASE)
         for group in (snap.enums, snap.domains, snap.composite_types):
             for ty in group:
-                self.types[ty.qualified_name] = BASE
+                self.types[qname(ty.schema, ty.name)] = BASE
         for fn in snap.functions:
-            self.functions[fn.qualified_name] = BASE
+            self.functions[qname(fn.schema, fn.name)] = BASE
             n_in = sum(1 for a in fn.args if a.mode in ("in", "inout", "variadic"))
-            self.signatures[f"{fn.qualified_name}/{n_in}"] = BASE
+            self.signatures[f"{qname(fn.schema, fn.name)}/{n_in}"] = BASE
         for ext in snap.extensions:
             self.extensions[ext.name] = BASE
             if ext.name != "plpgsql":
@@ -230,7 +326,7 @@ class SchemaState:
     # -- questions the rules ask --------------------------------------------------------
     def assumed(self, qualified: str) -> bool:
         """True when the object lives in a schema the migrations do not manage."""
-        return qualified.split(".", 1)[0] in self.assumed_schemas
+        return schema_of(qualified) in self.assumed_schemas
 
     def has_table(self, name: str) -> bool:
         return name in self.tables or self.assumed(name)
@@ -238,7 +334,7 @@ class SchemaState:
     def has_type(self, name: str) -> bool:
         if name.startswith("pg_catalog."):
             return True
-        schema, _, bare = name.partition(".")
+        schema, bare = split_qname(name)
         if schema == "pg_catalog" or name in self.types or self.assumed(name):
             return True
         if name in self.tables:  # a table's row type
@@ -253,7 +349,7 @@ class SchemaState:
         migrations themselves create it later: then it certainly is not there yet)."""
         if name in self.functions or self.assumed(name):
             return True
-        return name.split(".", 1)[0] in self.extension_schemas and not created_later
+        return schema_of(name) in self.extension_schemas and not created_later
 
     def table_origin(self, name: str) -> Origin | None:
         t = self.tables.get(name)
@@ -268,7 +364,7 @@ class SchemaState:
 
     def rel(self, rv: dict[str, Any]) -> str:
         """Qualified name of a ``RangeVar``."""
-        return f"{rv.get('schemaname') or self.search_path}.{rv['relname']}"
+        return qname(rv.get("schemaname") or self.search_path, rv["relname"])
 
     # -- advancing ------------------------------------------------------------------------
     def apply(self, st: Statement, origin: Origin) -> None:
@@ -331,7 +427,7 @@ class SchemaState:
         idx = node.get("idxname")
         if idx:
             schema = node["relation"].get("schemaname") or self.search_path
-            key = f"{schema}.{idx}"
+            key = qname(schema, idx)
             if key not in self.indexes:
                 self.indexes[key] = (table, origin)
             t = self.tables.get(table)
@@ -375,6 +471,8 @@ class SchemaState:
             if de.get("defname") == "schema":
                 schema = de.get("arg", {}).get("String", {}).get("sval", schema)
         self.extension_schemas.add(schema)
+        if node.get("extname", "") not in _KNOWN_EXTENSIONS:
+            self.unknown_extension_schemas.add(schema)
 
     def publication_tables(self, node: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         """``(qualified table, RangeVar)`` of a CREATE/ALTER PUBLICATION's table list."""
@@ -399,6 +497,8 @@ class SchemaState:
 
     def _drop(self, node: dict[str, Any], origin: Origin) -> None:
         kind = node.get("removeType")
+        if node.get("behavior") == "DROP_CASCADE":
+            self.cascades.append(origin)
         for obj in node.get("objects", ()):
             name = self.dropped_name(kind, obj)
             if name is None:
@@ -417,19 +517,46 @@ class SchemaState:
                         for col, ty in list(t.columns.items()):
                             if ty == name:
                                 del t.columns[col]
-            elif kind in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
-                if self.functions.pop(name, None) is not None:
-                    self.dropped[f"function:{name}"] = origin
+            elif kind in _FUNCTION_KINDS:
+                self._drop_function(name, obj.get("ObjectWithArgs", {}), origin)
             elif kind == "OBJECT_INDEX":
                 if self.indexes.pop(name, None) is not None:
                     self.dropped[f"index:{name}"] = origin
             elif kind == "OBJECT_POLICY":
-                table, _, pol = name.rpartition(".")
+                table, pol = split_sub_key(name)
                 owner = self.tables.get(table)
                 if owner is not None and owner.policies.pop(pol, None) is not None:
                     self.dropped[f"policy:{name}"] = origin
             elif kind == "OBJECT_SCHEMA":
-                self.schemas.pop(name, None)
+                if self.schemas.pop(name, None) is not None:
+                    self.dropped[f"schema:{name}"] = origin
+                    self._drop_schema_contents(name, origin)
+            elif kind == "OBJECT_EXTENSION" and self.extensions.pop(name, None) is not None:
+                self.dropped[f"extension:{name}"] = origin
+
+    def _drop_schema_contents(self, schema: str, origin: Origin) -> None:
+        """What a dropped schema held goes with it (``CASCADE``; without it the DROP
+        fails unless the schema is empty)."""
+        for key in [k for k in self.tables if schema_of(k) == schema]:
+            del self.tables[key]
+            self.dropped[f"table:{key}"] = origin
+        for table in (self.types, self.functions, self.signatures, self.indexes):
+            for key in [k for k in table if schema_of(k) == schema]:
+                del table[key]
+
+    def _drop_function(self, name: str, owa: dict[str, Any], origin: Origin) -> None:
+        """One overload goes (the one whose argument types are given, else all of them);
+        the name stays known while other overloads remain."""
+        sigs = [k for k in self.signatures if k.startswith(name + "(")]
+        args = self._args_of(owa)
+        if args is not None and len(sigs) > 1:
+            sigs = [k for k in sigs if k == f"{name}({', '.join(args)})"] or sigs[:0]
+        for sig in sigs:
+            del self.signatures[sig]
+        if any(k.startswith(name + "(") for k in self.signatures):
+            return
+        if self.functions.pop(name, None) is not None:
+            self.dropped[f"function:{name}"] = origin
 
     def dropped_name(self, kind: str | None, obj: Any) -> str | None:
         """Qualified name of one object of a DropStmt (policies: ``schema.table.policy``)."""
@@ -437,7 +564,7 @@ class SchemaState:
         if "List" in obj:
             items = obj["List"].get("items", [])
             if kind in ("OBJECT_POLICY", "OBJECT_TRIGGER", "OBJECT_RULE"):
-                return f"{qualify(items[:-1], sp)}.{items[-1]['String']['sval']}"
+                return sub_key(qualify(items[:-1], sp), items[-1]["String"]["sval"])
             return qualify(items, sp)
         if "TypeName" in obj:
             return type_name(obj["TypeName"], sp)
@@ -447,17 +574,153 @@ class SchemaState:
             return str(obj["String"]["sval"])
         return None
 
+    # -- renames and moves: the object keeps its origin under its new name ----------------
     def _rename(self, node: dict[str, Any], origin: Origin) -> None:
-        if node.get("renameType") in ("OBJECT_TABLE", "OBJECT_VIEW") and "relation" in node:
-            old = self.rel(node["relation"])
-            t = self.tables.pop(old, None)
-            if t is not None:
-                t.name = f"{old.split('.', 1)[0]}.{node.get('newname')}"
-                self.tables[t.name] = t
-        elif node.get("renameType") == "OBJECT_COLUMN" and "relation" in node:
-            t = self.tables.get(self.rel(node["relation"]))
-            if t is not None and node.get("subname") in t.columns:
-                t.columns[node["newname"]] = t.columns.pop(node["subname"])
+        kind, new = node.get("renameType"), node.get("newname")
+        if not new:
+            return
+        rv = node.get("relation")
+        if kind in _RELATION_KINDS and rv:
+            old = self.rel(rv)
+            self._move_table(old, qname(schema_of(old), new))
+        elif kind in ("OBJECT_COLUMN", "OBJECT_TABCONSTRAINT", "OBJECT_POLICY") and rv:
+            t = self.tables.get(self.rel(rv))
+            sub = node.get("subname")
+            if t is None or not sub:
+                return
+            if kind == "OBJECT_COLUMN" and sub in t.columns:
+                t.columns[new] = t.columns.pop(sub)
+            elif kind == "OBJECT_TABCONSTRAINT" and sub in t.constraints:
+                t.constraints.discard(sub)
+                t.constraints.add(new)
+            elif kind == "OBJECT_POLICY" and sub in t.policies:
+                t.policies[new] = t.policies.pop(sub)
+        elif kind == "OBJECT_INDEX" and rv:
+            self._move_index(self.rel(rv), qname(rv.get("schemaname") or self.search_path, new))
+        elif kind in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
+            obj = self.object_name(kind, node.get("object"))
+            if obj is not None:
+                self._move_type(obj, qname(schema_of(obj), new))
+        elif kind in _FUNCTION_KINDS:
+            owa = node.get("object", {}).get("ObjectWithArgs")
+            if owa is not None:
+                old = qualify(owa.get("objname", []), self.search_path)
+                self._move_function(old, qname(schema_of(old), new), self._args_of(owa))
+        elif kind == "OBJECT_SCHEMA" and node.get("subname"):
+            self._move_schema(node["subname"], new)
+
+    def _set_schema(self, node: dict[str, Any], origin: Origin) -> None:
+        kind, schema = node.get("objectType"), node.get("newschema")
+        if not schema:
+            return
+        rv = node.get("relation")
+        if kind in _RELATION_KINDS and rv:
+            old = self.rel(rv)
+            self._move_table(old, qname(schema, split_qname(old)[1]))
+        elif kind in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
+            obj = self.object_name(kind, node.get("object"))
+            if obj is not None:
+                self._move_type(obj, qname(schema, split_qname(obj)[1]))
+        elif kind in _FUNCTION_KINDS:
+            owa = node.get("object", {}).get("ObjectWithArgs")
+            if owa is not None:
+                old = qualify(owa.get("objname", []), self.search_path)
+                self._move_function(old, qname(schema, split_qname(old)[1]), self._args_of(owa))
+
+    def object_name(self, kind: str | None, obj: Any) -> str | None:
+        """Qualified name of the object node of a RENAME / SET SCHEMA / COMMENT."""
+        if not isinstance(obj, dict):
+            return None
+        if "TypeName" in obj:
+            return type_name(obj["TypeName"], self.search_path)
+        if "List" in obj:
+            return qualify(obj["List"].get("items", []), self.search_path)
+        if "String" in obj:
+            return qname(self.search_path, obj["String"]["sval"])
+        return None
+
+    def _args_of(self, owa: dict[str, Any]) -> list[str] | None:
+        """Input argument types of an ``ObjectWithArgs`` (``None``: not given)."""
+        if owa.get("args_unspecified"):
+            return None
+        args = []
+        for fp in owa.get("objfuncargs", ()):
+            p = fp.get("FunctionParameter", {})
+            if p.get("mode") not in ("FUNC_PARAM_OUT", "FUNC_PARAM_TABLE") and "argType" in p:
+                args.append(type_name(p["argType"], self.search_path))
+        if not args and not owa.get("objfuncargs"):
+            args = [type_name(a["TypeName"], self.search_path)
+                    for a in owa.get("objargs", ()) if "TypeName" in a]
+        return args
+
+    def _move_table(self, old: str, new: str) -> None:
+        t = self.tables.pop(old, None)
+        if t is None:
+            return
+        t.name = new
+        self.tables[new] = t
+        for key, (tab, o) in list(self.indexes.items()):
+            if tab == old:
+                self.indexes[key] = (new, o)
+        for members in self.publications.values():
+            if old in members:
+                members[new] = members.pop(old)
+        self._retype(old, new)  # a table's row type moves with it
+
+    def _move_index(self, old: str, new: str) -> None:
+        hit = self.indexes.pop(old, None)
+        if hit is None:
+            return
+        self.indexes[new] = hit
+        t = self.tables.get(hit[0])
+        bare_old, bare_new = split_qname(old)[1], split_qname(new)[1]
+        if t is not None and bare_old in t.constraints:
+            t.constraints.discard(bare_old)
+            t.constraints.add(bare_new)
+
+    def _move_type(self, old: str, new: str) -> None:
+        o = self.types.pop(old, None)
+        if o is not None:
+            self.types[new] = o
+        self._retype(old, new)
+
+    def _retype(self, old: str, new: str) -> None:
+        for t in self.tables.values():
+            for col, ty in t.columns.items():
+                if ty == old:
+                    t.columns[col] = new
+
+    def _move_function(self, old: str, new: str, args: list[str] | None) -> None:
+        moved = False
+        for sig in [k for k in self.signatures if k.startswith(old + "(")]:
+            if args is None or sig == f"{old}({', '.join(args)})":
+                self.signatures[new + sig[len(old):]] = self.signatures.pop(sig)
+                moved = True
+        o = self.functions.get(old)
+        if o is None:
+            return
+        self.functions.setdefault(new, o)
+        if moved and not any(k.startswith(old + "(") for k in self.signatures):
+            del self.functions[old]
+
+    def _move_schema(self, old: str, new: str) -> None:
+        o = self.schemas.pop(old, None)
+        if o is None:
+            return
+        self.schemas[new] = o
+        for key in [k for k in self.tables if schema_of(k) == old]:
+            self._move_table(key, qname(new, split_qname(key)[1]))
+        for key in [k for k in self.types if schema_of(k) == old]:
+            self._move_type(key, qname(new, split_qname(key)[1]))
+        for key in [k for k in self.indexes if schema_of(k) == old]:
+            self.indexes[qname(new, split_qname(key)[1])] = self.indexes.pop(key)
+        for table in (self.functions, self.signatures):
+            for key in [k for k in table if schema_of(k) == old]:
+                table[qname(new, split_qname(key)[1])] = table.pop(key)
+        for schemas in (self.extension_schemas, self.unknown_extension_schemas):
+            if old in schemas:
+                schemas.discard(old)
+                schemas.add(new)
 
     def _set(self, node: dict[str, Any], origin: Origin) -> None:
         if node.get("name") == "check_function_bodies":
@@ -473,6 +736,10 @@ class SchemaState:
                     self.search_path = val.strip().strip('"')
                     return
 
+
+_RELATION_KINDS = frozenset({"OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW",
+                             "OBJECT_FOREIGN_TABLE"})
+_FUNCTION_KINDS = frozenset({"OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"})
 
 _KNOWN_EXTENSIONS = frozenset({
     "vector", "postgis", "citext", "ltree", "hstore", "cube", "earthdistance", "isn", "seg",
@@ -500,5 +767,6 @@ _APPLY = {
     "AlterPublicationStmt": SchemaState._publication,
     "CreatePublicationStmt": SchemaState._publication,
     "RenameStmt": SchemaState._rename,
+    "AlterObjectSchemaStmt": SchemaState._set_schema,
     "VariableSetStmt": SchemaState._set,
 }

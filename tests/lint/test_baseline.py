@@ -14,6 +14,8 @@ from pgprobe import demo
 from pgprobe.catalog import Snapshot, snapshot
 from pgprobe.lint import lint
 
+from ._supabase_cli import apply_file
+
 SETUP = """
 create type public.mood as enum ('ok', 'meh');
 create table public.people (id int constraint people_pk primary key, m public.mood,
@@ -42,7 +44,9 @@ CASES = [
     ("create index people_name_idx on public.people (name);", "index-not-concurrent", False),
     ("alter table public.people alter column name type text;", None, False),
     ("alter table public.people alter column id type bigint;", "table-rewrite", False),
-    ("create index concurrently people_n on public.people (name);", "not-in-transaction", True),
+    ("select 1; create index concurrently people_n on public.people (name);",
+     "not-in-transaction", True),
+    ("create index concurrently people_n on public.people (name);", None, False),
     ("do $$ begin if not exists (select 1 from pg_constraint where conname = 'uniq_name') then "
      "alter table public.owners add constraint uniq_name unique (id); end if; end $$;",
      "guard-by-name-only", False),
@@ -65,15 +69,9 @@ def baseline(scratch_dsn: str) -> tuple[str, Snapshot]:
 
 
 def _server_rejects(dsn: str, sql: str) -> bool:
-    """Run ``sql`` the way Supabase applies a file (one transaction), then roll back."""
-    with psycopg.connect(dsn) as conn:
-        try:
-            conn.execute(sql)  # type: ignore[arg-type]
-        except psycopg.Error:
-            return True
-        finally:
-            conn.rollback()
-    return False
+    """Run ``sql`` the way the Supabase CLI applies a file (one pipeline: each test has its
+    own scratch database)."""
+    return apply_file(dsn, sql) is not None
 
 
 @pytest.mark.parametrize(("sql", "rule", "rejected"), CASES, ids=[c[1] or "clean" for c in CASES])

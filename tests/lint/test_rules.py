@@ -155,11 +155,39 @@ CASES: list[tuple[str, dict[str, str], int, dict[str, str]]] = [
     ("table-rewrite",
      {T: OK_TABLE, U: "alter table public.t add column u uuid default gen_random_uuid();\n"}, 1,
      {T: OK_TABLE, U: "alter table public.t add column u timestamptz default now();\n"}),
+    ("not-in-transaction",  # a file is one pipeline: CONCURRENTLY only first or after COMMIT
+     {T: OK_TABLE, U: "select 1;\ncreate index concurrently t_m_idx on public.t (m);\n"}, 2,
+     {T: OK_TABLE, U: "create index concurrently t_m_idx on public.t (m);\n"}),
     ("not-in-transaction",
-     {T: OK_TABLE, U: "create index concurrently t_m_idx on public.t (m);\n"}, 1,
-     {T: OK_TABLE, U: "create index t_m_idx on public.t (m);\n"}),
+     {T: OK_TABLE, U: "begin;\ncreate index concurrently t_m_idx on public.t (m);\ncommit;\n"},
+     2,
+     {T: OK_TABLE, U: "select 1;\ncommit;\ncreate index concurrently t_m_idx on public.t (m);\n"}),
     ("not-in-transaction",
-     {T: "vacuum analyze;\n"}, 1, {T: "analyze;\n"}),
+     {T: "analyze;\nvacuum analyze;\n"}, 2, {T: "vacuum analyze;\nanalyze;\n"}),
+    ("check-subquery",
+     {T: OK_TABLE + "create table public.u (id int, t_id bigint check (t_id in "
+         "(select id from public.t)));\n"}, 4,
+     {T: OK_TABLE + "create table public.u (id int, t_id bigint references public.t (id));\n"}),
+    ("check-subquery",
+     {T: OK_TABLE, U: "alter table public.t add constraint m_known\n"
+                      "  check (exists (select 1 from public.t));\n"}, 2,
+     {T: OK_TABLE, U: "alter table public.t add constraint m_known check (m <> '');\n"}),
+    ("guard-name-mismatch",
+     {T: "create table public.users (id uuid, email text);\n",
+      U: "do $$ begin\n  if not exists (select 1 from pg_constraint where conname = "
+         "'users_pkey') then\n    alter table public.users add constraint users_pk primary key "
+         "(id);\n  end if;\nend $$;\n"}, 2,
+     {T: "create table public.users (id uuid, email text);\n",
+      U: "do $$ begin\n  if not exists (select 1 from pg_constraint where conname = "
+         "'users_pkey') then\n    alter table public.users add primary key (id);\n"
+         "  end if;\nend $$;\n"}),
+    ("not-checked",  # an array of a user type: libpg_query's PL/pgSQL compiler cannot
+     {T: "create type public.perm as enum ('r');\n"  # resolve it (info, not an error)
+         "create function public.f() returns int language plpgsql as $$\n"
+         "declare\n  granted public.perm[];\nbegin\n  return 1;\nend $$;\n"}, 2,
+     {T: "create type public.perm as enum ('r');\n"
+         "create function public.f() returns int language plpgsql as $$\n"
+         "declare\n  granted text[];\nbegin\n  return 1;\nend $$;\n"}),
     ("duplicate-version",
      {"20240101000000_a.sql": OK_TABLE, "20240101000000_b.sql": "select 1;\n"}, 1,
      {"20240101000000_a.sql": OK_TABLE, "20240101000001_b.sql": "select 1;\n"}),

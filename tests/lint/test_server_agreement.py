@@ -1,7 +1,7 @@
 """The linter's error findings are the server's errors: every failing example of a rule
 that predicts a rejection really fails on PostgreSQL when its files are applied the way
-Supabase applies them (in order, one transaction per file), and every passing example
-applies cleanly."""
+the Supabase CLI applies them (in order, each file one pipeline: ``_supabase_cli``), and
+every passing example applies cleanly."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ import pytest
 
 from pgprobe.lint import lint
 
+from ._supabase_cli import apply_files
 from .test_rules import CASES
 
 REJECTED_BY_SERVER = {
     "procedural-outside-plpgsql", "syntax-error", "plpgsql-syntax-error", "raise-format-args",
     "use-before-create", "non-idempotent", "drop-type-without-cascade", "duplicate-create",
-    "enum-value-same-transaction", "not-in-transaction",
+    "enum-value-same-transaction", "not-in-transaction", "check-subquery",
 }
 
 STAND_IN = """
@@ -35,17 +36,8 @@ create publication supabase_realtime;
 
 
 def _apply(dsn: str, files: dict[str, str]) -> list[str]:
-    """Apply files in name order, each in one transaction; the names of those that fail."""
-    failed = []
-    for name in sorted(files):
-        with psycopg.connect(dsn) as conn:
-            try:
-                conn.execute(files[name])  # type: ignore[arg-type]
-                conn.commit()
-            except psycopg.Error:
-                conn.rollback()
-                failed.append(name)
-    return failed
+    """Apply files in name order as the Supabase CLI does; the names of those that fail."""
+    return sorted(apply_files(dsn, files))
 
 
 def _stand_in(dsn: str) -> None:
