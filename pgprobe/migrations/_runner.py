@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
 from typing import Any
 
 import psycopg
@@ -15,9 +14,15 @@ from ._declared import Declared, Effects, ExpectedState, statement_effects
 from ._files import MigrationFile, Statement
 from ._locate import error_offset
 from ._lookup import lookup_declared
-from ._results import DeltaEntry, FileResult, ServerMessage
 from ._platform import PREINSTALLED, SUPABASE_EXTENSIONS
-from ._stubs import STUBS, extension_for_error, extension_statement_targets, skipped_by_stub, stub_sql
+from ._results import DeltaEntry, FileResult, ServerMessage
+from ._stubs import (
+    STUBS,
+    extension_for_error,
+    extension_statement_targets,
+    skipped_by_stub,
+    stub_sql,
+)
 
 RESERVED_SCHEMA = "pgprobe_rehearsal"
 _UNDEFINED = {"42704", "42883", "3F000", "42P01"}
@@ -142,6 +147,8 @@ class Runner:
                 tx = transaction_control(text)
                 if tx is not None:
                     self._transaction_control(tx, st, mf, fr)
+                    if tx == "rollback":
+                        effects.clear()  # what they declared was undone
                     continue
                 if self._handle_extensions(eff, st, mf, fr):
                     continue
@@ -322,7 +329,7 @@ class Runner:
                     if not (d.kind == "extension" and d.name in self.stubbed)]
         snap = lookup_declared(conn, declared)
         if declared:
-            fr.checks = check_all(declared, snap)
+            fr.checks = check_all(declared, snap, conn)
         self._cascade_warnings(fr)
         for d in declared:
             self.declared_so_far[d.key] = d
@@ -360,7 +367,7 @@ class Runner:
         if exc is not None and getattr(diag, "sqlstate", None) in _UNDEFINED | {"0A000", "58P01"}:
             ext = extension_for_error(msg)
             if ext is not None and ext not in self.installed and ext not in self.stubbed:
-                hint = _extension_hint(ext, self.stubs)
+                hint = _extension_hint(ext, self.stubs, msg)
         if (exc is not None and getattr(diag, "sqlstate", None) == "42601" and st is not None
                 and _PROCEDURAL.match(st.text)):
             hint = ("procedural statement outside PL/pgSQL: wrap it in DO $$ BEGIN ... END $$ "
@@ -397,9 +404,13 @@ class Runner:
             return None
 
 
-def _extension_hint(ext: str, stubs: bool) -> str:
+def _extension_hint(ext: str, stubs: bool, message: str = "") -> str:
     """What to do about an object of extension ``ext`` that is missing.  Never "add" what
     Supabase installs in every database (those are installed or stood in for up front)."""
+    if ext in SUPABASE_EXTENSIONS and "extension" in message and "not available" in message:
+        return (f"Supabase offers extension {ext}, this server lacks it, and pgprobe stands in "
+                "for it only when CREATE EXTENSION is a statement of its own (not inside a DO "
+                "block or a function)")
     if ext in PREINSTALLED:
         return (f"this looks like extension {ext}, which Supabase installs in every database: "
                 "rehearse with the Supabase stand-in and its stubs (the default)")

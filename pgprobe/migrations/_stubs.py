@@ -141,7 +141,7 @@ create function @schema@.http_header(field character varying, value character va
 _PGMQ = """
 create schema if not exists pgmq;
 create type pgmq.message_record as (msg_id bigint, read_ct integer, enqueued_at timestamptz,
-  vt timestamptz, message jsonb);
+  vt timestamptz, message jsonb, headers jsonb);
 create type pgmq.queue_record as (queue_name character varying, is_partitioned boolean,
   is_unlogged boolean, created_at timestamptz);
 create table if not exists pgmq.meta (queue_name character varying not null unique,
@@ -153,10 +153,12 @@ create function pgmq."create"(queue_name text) returns void language plpgsql as 
 begin
   execute format('create table if not exists pgmq.%I (msg_id bigserial primary key, '
     'read_ct integer not null default 0, enqueued_at timestamptz not null default now(), '
-    'vt timestamptz not null default now(), message jsonb)', pgmq.format_table_name(queue_name, 'q'));
+    'vt timestamptz not null default now(), message jsonb, headers jsonb)',
+    pgmq.format_table_name(queue_name, 'q'));
   execute format('create table if not exists pgmq.%I (msg_id bigint primary key, '
     'read_ct integer not null default 0, enqueued_at timestamptz not null default now(), '
-    'archived_at timestamptz not null default now(), vt timestamptz not null, message jsonb)',
+    'archived_at timestamptz not null default now(), vt timestamptz not null, message jsonb, '
+    'headers jsonb)',
     pgmq.format_table_name(queue_name, 'a'));
   insert into pgmq.meta (queue_name) values (queue_name) on conflict do nothing;
 end $$;
