@@ -279,10 +279,10 @@ def _check_constraint(rel: Relation, d: Declared) -> Outcome:
     ck = d.get("constraint_kind")
     if d.name.startswith(("primary key (", "foreign key (")):  # unnamed: by its columns
         cols = tuple(d.get("columns", ()))
-        for con in rel.constraints:
-            if con.kind == ck and (not cols or tuple(con.columns) == cols) and not (
-                    ck == "foreign" and d.get("ref") and con.ref != d.get("ref")):
-                return "ok", con.name
+        for key in rel.constraints:
+            if key.kind == ck and (not cols or tuple(key.columns) == cols) and not (
+                    ck == "foreign" and d.get("ref") and key.ref != d.get("ref")):
+                return "ok", key.name
         return "missing", f"{rel.qualified_name} has no such {ck} key"
     con = next((x for x in rel.constraints if x.name == d.name), None)
     if con is None:

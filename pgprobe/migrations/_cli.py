@@ -78,7 +78,8 @@ def _rehearse(args: argparse.Namespace) -> int:
     if args.scratch_dsn is None:
         from ..embedded import Server
 
-        server = Server.start(scratch_flavor() if args.flavor == "auto" else args.flavor)
+        flavor = scratch_flavor() if args.flavor == "auto" else args.flavor
+        server = Server.start(flavor)  # type: ignore[arg-type]
     try:
         r = rehearse(args.migrations_dir, args.base, server=server, scratch_dsn=args.scratch_dsn,
                      stubs=args.stubs, supabase=not args.no_supabase,

@@ -511,10 +511,10 @@ def extension_statement_targets(statement: str) -> list[str]:
         return []
     node = raw.stmt
     if isinstance(node, (ast.AlterExtensionStmt, ast.AlterExtensionContentsStmt)):
-        return [node.extname]
+        return [str(node.extname)]
     if isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_EXTENSION:
-        return [o.sval for o in node.objects or () if isinstance(o, ast.String)]
+        return [str(o.sval) for o in node.objects or () if isinstance(o, ast.String)]
     if (isinstance(node, ast.CommentStmt) and node.objtype == ObjectType.OBJECT_EXTENSION
             and isinstance(node.object, ast.String)):
-        return [node.object.sval]
+        return [str(node.object.sval)]
     return []
