@@ -161,6 +161,7 @@ def rehearsal_summary(entry: dict[str, Any], r: Any) -> tuple[bool, str]:
 
 
 def run_snapshot(res: ProjectResult, dsn: str) -> Any:
+    """``pgprobe.snapshot(dsn)`` of the rehearsed database (the default schemas)."""
     from pgprobe.catalog import snapshot
 
     try:
@@ -172,11 +173,19 @@ def run_snapshot(res: ProjectResult, dsn: str) -> Any:
     return snap
 
 
-def run_types(res: ProjectResult, types_file: Path, snap: Any, complete: bool) -> None:
+def run_types(res: ProjectResult, types_file: Path, dsn: str, complete: bool) -> None:
+    """As ``pgprobe types check FILE --dsn DSN`` does: the snapshot covers the schemas the
+    file declares (platform ones included)."""
+    import argparse
+
     from pgprobe.types import check
+    from pgprobe.types._cli import _snapshot
+    from pgprobe.types._tsparse import declared_schemas, read_text
 
     try:
-        report = check(types_file, snap)
+        schemas = declared_schemas(read_text(types_file), str(types_file)) or ["public"]
+        snap = _snapshot(argparse.Namespace(dsn=dsn, snapshot=None), schemas)
+        report = check(types_file, snap, schemas)
     except Exception as exc:  # noqa: BLE001
         res.types_verdict = _crash(res, "types", exc)
         return
@@ -206,9 +215,10 @@ def run_project(entry: dict[str, Any], src: Path, server: Any, steps: set[str]) 
         r = run_rehearse(res, entry, folder, server)
         if r is not None:
             try:
-                snap = run_snapshot(res, r.dsn) if steps & {"types", "snapshot"} else None
-                if snap is not None and "types" in steps and entry.get("types_file"):
-                    run_types(res, root / entry["types_file"], snap, r.first_failure is None)
+                if "snapshot" in steps:
+                    run_snapshot(res, r.dsn)
+                if "types" in steps and entry.get("types_file"):
+                    run_types(res, root / entry["types_file"], r.dsn, r.first_failure is None)
             finally:
                 server.drop_database(r.database)
     res.seconds = time.perf_counter() - t0
