@@ -1,6 +1,7 @@
 """``pgprobe rehearse|verify|history|postmortem``: the migrations commands.
 
-    pgprobe rehearse supabase/migrations [--base DSN|snap.json] [--scratch-dsn DSN] [--stubs]
+    pgprobe rehearse supabase/migrations [--base DSN|snap.json] [--scratch-dsn DSN]
+        [--flavor auto|embedded|system] [--no-stubs]
     pgprobe verify supabase/migrations --dsn DSN|--snapshot snap.json
     pgprobe history supabase/migrations --dsn DSN|--snapshot snap.json
     pgprobe postmortem supabase/migrations [--dsn DSN] [-o report.md|report.html]

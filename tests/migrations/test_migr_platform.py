@@ -218,3 +218,19 @@ def test_a_real_silent_failure_is_still_caught(tmp_path: Path, pg_server: Server
     [problem] = f.problems
     assert (problem.declared.kind, problem.declared.name, problem.status) == (
         "function", "public.h", "missing")
+
+
+def test_cli_default_rehearse_needs_no_flags(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from pgprobe.cli import main
+
+    folder = write(tmp_path / "m", {
+        "1_jobs.sql": "create extension if not exists pg_cron;\n"
+                      "create table public.tokens (t bytea default gen_random_bytes(16));\n"
+                      "select cron.schedule('purge', '0 * * * *', 'delete from public.tokens');\n",
+    })
+    code = main(["rehearse", str(folder), "--format", "json", "-q"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["ok"] and "pg_cron" in out["stubs"], out
