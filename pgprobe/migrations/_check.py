@@ -2,16 +2,32 @@
 
 Used by ``verify`` (declared vs the target) and by ``rehearse`` (a file's declared objects
 vs the scratch database right after the file ran: the "don't trust the output" check).
+One small check per kind of object (``CHECKS``); where the server normalises what was
+written (function argument types lose their modifiers: ``varchar(10)`` is stored as
+``character varying``), the comparison is the server's own when a connection is given
+(:class:`ServerNames`: ``to_regprocedure``), and otherwise the same rule applied to the text.
+
+>>> from pgprobe.catalog._model import Snapshot, Schema
+>>> from pgprobe.migrations._declared import Declared
+>>> check_all([Declared("schema", None, "billing")], Snapshot(schemas=(Schema("public"),)))[0].status
+'missing'
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
+from psycopg import sql
+
 from ..catalog._model import Relation, Snapshot
 from ._declared import Declared, normalize_type
+
+Outcome = tuple[str, str]
+"""(status, what was found)."""
 
 
 @dataclass(frozen=True)
@@ -28,38 +44,69 @@ class Check:
         return self.status == "ok"
 
 
-def _fmt(d: Declared) -> str:
-    exp = dict(d.expect)
-    k = d.kind
-    if k == "column":
-        return f"column of type {exp.get('type')}"
-    if k == "policy":
-        bits = []
-        if "command" in exp:
-            bits.append(f"for {exp['command']}")
-        if "roles" in exp:
-            bits.append(f"to {', '.join(exp['roles'])}")
-        return "policy " + " ".join(bits)
-    if k == "rls":
-        return "row level security " + ("enabled" if exp.get("enabled") else "disabled")
-    if k == "grant":
-        return f"{d.name}"
-    if k == "type" and exp.get("labels"):
-        return f"enum ({', '.join(exp['labels'])})"
-    if k == "index":
-        return f"index on ({', '.join(exp.get('columns', ()))})"
-    if k == "function":
-        return f"{exp.get('routine', 'function')}({', '.join(exp.get('args', ()))})"
-    if k == "constraint":
-        return f"{exp.get('constraint_kind', '')} constraint".strip()
-    return k
+# -- what was declared, in words -------------------------------------------------------------
+def _describe_policy(exp: dict[str, Any]) -> str:
+    bits = ([f"for {exp['command']}"] if "command" in exp else []) + (
+        [f"to {', '.join(exp['roles'])}"] if "roles" in exp else [])
+    return "policy " + " ".join(bits)
 
 
+def _describe_type(exp: dict[str, Any]) -> str:
+    labels = tuple(exp.get("labels", ())) + tuple(exp.get("added", ()))
+    return f"enum ({', '.join(labels)})" if labels else "type"
+
+
+_DESCRIBE: dict[str, Callable[[Declared, dict[str, Any]], str]] = {
+    "column": lambda d, e: f"column of type {e.get('type')}",
+    "policy": lambda d, e: _describe_policy(e),
+    "rls": lambda d, e: "row level security " + ("enabled" if e.get("enabled") else "disabled"),
+    "grant": lambda d, e: d.name,
+    "type": lambda d, e: _describe_type(e),
+    "index": lambda d, e: f"index on ({', '.join(e.get('columns', ()))})",
+    "function": lambda d, e: f"{e.get('routine', 'function')}({', '.join(e.get('args', ()))})",
+    "constraint": lambda d, e: f"{e.get('constraint_kind', '')} constraint".strip(),
+}
+
+
+def describe(d: Declared) -> str:
+    """What ``d`` declares, in words (``column of type text``, ``enum (a, b)``...)."""
+    fmt = _DESCRIBE.get(d.kind)
+    return fmt(d, dict(d.expect)) if fmt else d.kind
+
+
+# -- the server's own normalisation -------------------------------------------------------------
+class ServerNames:
+    """Asks a server how it reads what a migration wrote (never writes anything).
+
+    ``procedure("public.f", ("varchar(10)",))`` is the function the server finds for that
+    call signature (``to_regprocedure``: argument types resolved and their modifiers dropped
+    exactly as ``CREATE FUNCTION`` did), or ``None``.
+    """
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.conn = conn
+
+    def procedure(self, name: str, args: Iterable[str]) -> str | None | bool:
+        """The found signature, ``None`` (no such function) or ``False`` (the server could
+        not read the text: the caller falls back to comparing text)."""
+        parts = name.split(".", 1)
+        qualified = ".".join(sql.Identifier(p).as_string(self.conn) for p in parts)
+        signature = f"{qualified}({', '.join(args)})"
+        try:
+            with self.conn.transaction():
+                row = self.conn.execute("select to_regprocedure(%s)::text", (signature,)).fetchone()
+        except psycopg.Error:
+            return False
+        return row[0] if row else None
+
+
+# -- the checks, one per kind --------------------------------------------------------------------
 class Checker:
     """Checks declared objects against one snapshot (indexes built once)."""
 
-    def __init__(self, snap: Snapshot) -> None:
+    def __init__(self, snap: Snapshot, server: ServerNames | None = None) -> None:
         self.snap = snap
+        self.server = server
         self.rels = {r.qualified_name: r for r in snap.relations}
         self.schemas = {s.name for s in snap.schemas}
         self.unexpanded = {s.name for s in snap.schemas if not s.expanded}
@@ -73,177 +120,228 @@ class Checker:
         for f in snap.functions:
             self.funcs.setdefault(f.qualified_name, []).append(f)
 
-    def _schema_known(self, qualified: str) -> bool:
-        schema = qualified.split(".", 1)[0]
-        if not self.schemas:
-            return True
-        return schema in self.schemas and schema not in self.unexpanded
-
     def check(self, d: Declared) -> Check:
-        status, actual = self._check(d)
-        return Check(d, status, _fmt(d), actual)
+        status, actual = self._schema_unread(d) or CHECKS.get(d.kind, _cannot_check)(self, d)
+        if status != "ok" and d.get("conditional"):
+            status, actual = "unknown", f"{actual} (declared under a condition of a DO block)"
+        return Check(d, status, describe(d), actual)
 
-    def _rel(self, d: Declared) -> tuple[Relation | None, str]:
-        name = d.relation or d.name
-        rel = self.rels.get(name)
-        if rel is None:
-            return None, f"relation {name} does not exist"
-        return rel, ""
-
-    def _check(self, d: Declared) -> tuple[str, str]:
-        k = d.kind
+    def _schema_unread(self, d: Declared) -> Outcome | None:
+        if d.kind in _GLOBAL_KINDS or not self.schemas:
+            return None
         scope = d.relation if d.relation and d.relation != "*" else d.name
-        if k not in ("schema", "extension", "publication", "publication_member") and not self._schema_known(
-            scope
-        ):
-            schema = scope.split(".", 1)[0]
-            if self.schemas and schema not in self.schemas:
-                return "missing", f"schema {schema} does not exist"
+        schema = scope.split(".", 1)[0]
+        if schema not in self.schemas:
+            return "missing", f"schema {schema} does not exist"
+        if schema in self.unexpanded:
             return "unknown", f"schema {schema} was not read"
-        if k == "schema":
-            return ("ok", "exists") if d.name in self.schemas else ("missing", "does not exist")
-        if k == "extension":
-            return ("ok", "installed") if d.name in self.exts else ("missing", "not installed")
-        if k == "publication":
-            return ("ok", "exists") if d.name in self.pubs else ("missing", "does not exist")
-        if k == "publication_member":
-            pub = self.pubs.get(d.name)
-            if pub is None:
-                return "missing", f"publication {d.name} does not exist"
-            if pub.all_tables or d.relation in pub.tables:
-                return "ok", "member"
-            return "missing", f"not in publication {d.name}"
-        if k in ("table", "view"):
-            rel = self.rels.get(d.name)
-            if rel is None:
-                return "missing", "does not exist"
-            want = d.get("relkind", k)
-            if k == "table" and rel.kind not in ("table", "partitioned_table", "foreign_table"):
-                return "different", f"is a {rel.kind}"
-            if k == "view" and rel.kind not in ("view", "materialized_view"):
-                return "different", f"is a {rel.kind}"
-            if want == "materialized_view" and rel.kind != want:
-                return "different", f"is a {rel.kind}"
-            return "ok", rel.kind
-        if k == "type":
-            t = self.types.get(d.name)
-            if t is None:
-                return "missing", "does not exist"
-            labels = d.get("labels")
-            if labels is not None and tuple(getattr(t, "labels", ())) != tuple(labels):
-                return "different", f"enum ({', '.join(getattr(t, 'labels', ()))})"
-            return "ok", "exists"
-        if k == "function":
-            found = self.funcs.get(d.name, [])
-            if not found:
-                return "missing", "does not exist"
-            want = [normalize_type(a) for a in d.get("args", ())]
-            for f in found:
-                have = [normalize_type(a.rsplit(" ", 1)[-1] if False else a)
-                        for a in _identity_types(f.identity_args)]
-                if len(have) == len(want) and all(
-                    _type_matches(w, h) for w, h in zip(want, have, strict=True)
-                ):
-                    return "ok", f.signature
-            return "different", "; ".join(f.signature for f in found)
-        rel, why = self._rel(d)
+        return None
+
+
+_GLOBAL_KINDS = frozenset({"schema", "extension", "publication", "publication_member"})
+
+
+def _exists(found: bool, yes: str = "exists", no: str = "does not exist") -> Outcome:
+    return ("ok", yes) if found else ("missing", no)
+
+
+def _check_schema(c: Checker, d: Declared) -> Outcome:
+    return _exists(d.name in c.schemas)
+
+
+def _check_extension(c: Checker, d: Declared) -> Outcome:
+    return _exists(d.name in c.exts, "installed", "not installed")
+
+
+def _check_publication(c: Checker, d: Declared) -> Outcome:
+    return _exists(d.name in c.pubs)
+
+
+def _check_publication_member(c: Checker, d: Declared) -> Outcome:
+    pub = c.pubs.get(d.name)
+    if pub is None:
+        return "missing", f"publication {d.name} does not exist"
+    return _exists(pub.all_tables or d.relation in pub.tables, "member",
+                   f"not in publication {d.name}")
+
+
+_RELATION_KINDS = {"table": ("table", "partitioned_table", "foreign_table"),
+                   "view": ("view", "materialized_view")}
+
+
+def _check_relation(c: Checker, d: Declared) -> Outcome:
+    rel = c.rels.get(d.name)
+    if rel is None:
+        return "missing", "does not exist"
+    want = d.get("relkind", d.kind)
+    if rel.kind not in _RELATION_KINDS[d.kind] or (
+            want == "materialized_view" and rel.kind != want):
+        return "different", f"is a {rel.kind}"
+    return "ok", rel.kind
+
+
+def _check_type(c: Checker, d: Declared) -> Outcome:
+    t = c.types.get(d.name)
+    if t is None:
+        return "missing", "does not exist"
+    have = tuple(getattr(t, "labels", ()))
+    declared = tuple(d.get("labels") or ())
+    added = tuple(d.get("added") or ())
+    # labels added later may sit anywhere (ADD VALUE ... BEFORE/AFTER): the created ones
+    # keep their order among themselves, and every added one is there
+    in_order = [label for label in have if label in declared] == list(declared)
+    if (declared and not in_order) or any(label not in have for label in added):
+        return "different", f"enum ({', '.join(have)})"
+    return "ok", f"enum ({', '.join(have)})" if have else "exists"
+
+
+def _check_function(c: Checker, d: Declared) -> Outcome:
+    found = c.funcs.get(d.name, [])
+    args = tuple(d.get("args", ()))
+    if c.server is not None and not any(a.endswith("%type") for a in args):
+        signature = c.server.procedure(d.name, args)
+        if signature:
+            return "ok", str(signature)
+        if signature is None:
+            return ("different", "; ".join(f.signature for f in found)) if found else (
+                "missing", "does not exist")
+    if not found:
+        return "missing", "does not exist"
+    want = [_argument_type(a) for a in args]
+    for f in found:
+        have = [_argument_type(a) for a in _identity_types(f.identity_args)]
+        if len(have) == len(want) and all(
+                w == h or w.endswith("%type") for w, h in zip(want, have, strict=True)):
+            return "ok", f.signature
+    return "different", "; ".join(f.signature for f in found)
+
+
+def _on_relation(check: Callable[[Relation, Declared], Outcome]) -> Callable[[Checker, Declared], Outcome]:
+    """A check of something that belongs to a relation (column, policy, index...)."""
+    def run(c: Checker, d: Declared) -> Outcome:
+        name = d.relation or d.name
+        rel = c.rels.get(name)
         if rel is None:
-            return "missing", why
-        if k == "column":
-            if not rel.has_column(d.name):
-                return "missing", f"{rel.qualified_name} has no column {d.name}"
-            col = rel.column(d.name)
-            want = d.get("type")
-            if want and not _type_matches(normalize_type(want), normalize_type(col.type)):
-                return "different", f"column of type {col.type}"
-            return "ok", f"column of type {col.type}"
-        if k == "rls":
-            want = bool(d.get("enabled"))
-            if rel.rls_enabled == want:
-                return "ok", _fmt(d)
-            return "different", "row level security " + ("enabled" if rel.rls_enabled else "disabled")
-        if k == "policy":
-            pol = next((p for p in rel.policies if p.name == d.name), None)
-            if pol is None:
-                return "missing", f"{rel.qualified_name} has no policy {d.name!r}"
-            actual = f"policy for {pol.command} to {', '.join(sorted(pol.roles)) or 'public'}"
-            if d.get("command") and d.get("command") != pol.command:
-                return "different", actual
-            roles = d.get("roles")
-            if roles and {r.lower() for r in roles} != {r.lower() for r in pol.roles or ("public",)}:
-                return "different", actual
-            return "ok", actual
-        if k == "trigger":
-            if any(t.name == d.name for t in rel.triggers):
-                return "ok", "exists"
-            return "missing", f"{rel.qualified_name} has no trigger {d.name}"
-        if k == "index":
-            cols = tuple(d.get("columns", ()))
-            if " " not in d.name.split(".", 1)[-1] and not d.name.startswith("index on"):
-                short = d.name.split(".", 1)[-1]
-                idx = next((i for i in rel.indexes if i.name == short), None)
-                if idx is None:
-                    return "missing", f"{rel.qualified_name} has no index {short}"
-                if cols and "(expression)" not in cols and tuple(idx.columns) != cols:
-                    return "different", f"index on ({', '.join(idx.columns)})"
-                return "ok", f"index on ({', '.join(idx.columns)})"
-            if any(tuple(i.columns) == cols for i in rel.indexes) or "(expression)" in cols:
-                return "ok", f"index on ({', '.join(cols)})"
-            return "missing", f"{rel.qualified_name} has no index on ({', '.join(cols)})"
-        if k == "constraint":
-            ck = d.get("constraint_kind")
-            cols = tuple(d.get("columns", ()))
-            if d.name.startswith(("primary key (", "foreign key (")):
-                for c in rel.constraints:
-                    if c.kind != ck or (cols and tuple(c.columns) != cols):
-                        continue
-                    if ck == "foreign" and d.get("ref") and c.ref != d.get("ref"):
-                        continue
-                    return "ok", f"{c.name}"
-                return "missing", f"{rel.qualified_name} has no such {ck} key"
-            con = next((c for c in rel.constraints if c.name == d.name), None)
-            if con is None:
-                return "missing", f"{rel.qualified_name} has no constraint {d.name}"
-            if ck and con.kind != ck:
-                return "different", f"{con.kind} constraint"
-            return "ok", f"{con.kind} constraint"
-        if k == "grant":
-            grantee = str(d.get("grantee", "")).lower()
-            priv = str(d.get("privilege", "")).upper()
-            cols = tuple(d.get("columns", ()))
-            granted: set[tuple[str, str, str | None]] = {
-                (g.grantee.lower(), g.privilege.upper(), g.column) for g in rel.grants
-            }
-            targets: list[tuple[str, str, str | None]] = (
-                [(grantee, priv, c) for c in cols] if cols else [(grantee, priv, None)]
-            )
-            if all(t in granted or (t[2] is not None and (t[0], t[1], None) in granted)
-                   for t in targets):
-                return "ok", "granted"
-            others = sorted({p for (g, p, c) in granted if g == grantee and c is None})
-            return "missing", f"{grantee} has " + (", ".join(others) if others else "no privileges")
-        return "unknown", f"cannot check {k}"
+            return "missing", f"relation {name} does not exist"
+        return check(rel, d)
+    return run
+
+
+def _check_column(rel: Relation, d: Declared) -> Outcome:
+    if not rel.has_column(d.name):
+        return "missing", f"{rel.qualified_name} has no column {d.name}"
+    col = rel.column(d.name)
+    want = d.get("type")
+    if want and not _type_matches(normalize_type(want), normalize_type(col.type)):
+        return "different", f"column of type {col.type}"
+    return "ok", f"column of type {col.type}"
+
+
+def _check_rls(rel: Relation, d: Declared) -> Outcome:
+    state = "row level security " + ("enabled" if rel.rls_enabled else "disabled")
+    return ("ok" if rel.rls_enabled == bool(d.get("enabled")) else "different"), state
+
+
+def _check_policy(rel: Relation, d: Declared) -> Outcome:
+    pol = next((p for p in rel.policies if p.name == d.name), None)
+    if pol is None:
+        return "missing", f"{rel.qualified_name} has no policy {d.name!r}"
+    actual = f"policy for {pol.command} to {', '.join(sorted(pol.roles)) or 'public'}"
+    roles = d.get("roles")
+    if (d.get("command") and d.get("command") != pol.command) or (
+            roles and {r.lower() for r in roles} != {r.lower() for r in pol.roles or ("public",)}):
+        return "different", actual
+    return "ok", actual
+
+
+def _check_trigger(rel: Relation, d: Declared) -> Outcome:
+    return _exists(any(t.name == d.name for t in rel.triggers), "exists",
+                   f"{rel.qualified_name} has no trigger {d.name}")
+
+
+def _check_index(rel: Relation, d: Declared) -> Outcome:
+    cols = tuple(d.get("columns", ()))
+    short = d.name.split(".", 1)[-1]
+    if " " in short or d.name.startswith("index on"):  # an unnamed index: by its columns
+        found = any(tuple(i.columns) == cols for i in rel.indexes) or "(expression)" in cols
+        return _exists(found, f"index on ({', '.join(cols)})",
+                       f"{rel.qualified_name} has no index on ({', '.join(cols)})")
+    idx = next((i for i in rel.indexes if i.name == short), None)
+    if idx is None:
+        return "missing", f"{rel.qualified_name} has no index {short}"
+    actual = f"index on ({', '.join(idx.columns)})"
+    if cols and "(expression)" not in cols and tuple(idx.columns) != cols:
+        return "different", actual
+    return "ok", actual
+
+
+def _check_constraint(rel: Relation, d: Declared) -> Outcome:
+    ck = d.get("constraint_kind")
+    if d.name.startswith(("primary key (", "foreign key (")):  # unnamed: by its columns
+        cols = tuple(d.get("columns", ()))
+        for key in rel.constraints:
+            if key.kind == ck and (not cols or tuple(key.columns) == cols) and not (
+                    ck == "foreign" and d.get("ref") and key.ref != d.get("ref")):
+                return "ok", key.name
+        return "missing", f"{rel.qualified_name} has no such {ck} key"
+    con = next((x for x in rel.constraints if x.name == d.name), None)
+    if con is None:
+        return "missing", f"{rel.qualified_name} has no constraint {d.name}"
+    return ("different" if ck and con.kind != ck else "ok"), f"{con.kind} constraint"
+
+
+def _check_grant(rel: Relation, d: Declared) -> Outcome:
+    grantee = str(d.get("grantee", "")).lower()
+    priv = str(d.get("privilege", "")).upper()
+    cols = tuple(d.get("columns", ()))
+    granted = {(g.grantee.lower(), g.privilege.upper(), g.column) for g in rel.grants}
+    targets = [(grantee, priv, col) for col in cols] if cols else [(grantee, priv, None)]
+    if all(t in granted or (t[2] is not None and (t[0], t[1], None) in granted) for t in targets):
+        return "ok", "granted"
+    others = sorted({p for (g, p, col) in granted if g == grantee and col is None})
+    return "missing", f"{grantee} has " + (", ".join(others) if others else "no privileges")
+
+
+def _cannot_check(c: Checker, d: Declared) -> Outcome:
+    return "unknown", f"cannot check {d.kind}"
+
+
+CHECKS: dict[str, Callable[[Checker, Declared], Outcome]] = {
+    "schema": _check_schema,
+    "extension": _check_extension,
+    "publication": _check_publication,
+    "publication_member": _check_publication_member,
+    "table": _check_relation,
+    "view": _check_relation,
+    "type": _check_type,
+    "function": _check_function,
+    "column": _on_relation(_check_column),
+    "rls": _on_relation(_check_rls),
+    "policy": _on_relation(_check_policy),
+    "trigger": _on_relation(_check_trigger),
+    "index": _on_relation(_check_index),
+    "constraint": _on_relation(_check_constraint),
+    "grant": _on_relation(_check_grant),
+}
+"""One check per declared kind: ``(checker, declared) -> (status, actual)``."""
+
+
+# -- text rules, for when no server is at hand -------------------------------------------------
+_TYPMOD = re.compile(r"\([^()]*\)")
+
+
+def _argument_type(text: str) -> str:
+    """An argument type as the server stores it: without modifiers (PostgreSQL drops them:
+    ``varchar(10)``, ``numeric(10,2)`` and ``vector(384)`` arguments are stored bare)."""
+    t = normalize_type(text)
+    return t if t.endswith("%type") else _TYPMOD.sub("", t).replace("character varying",
+                                                                     "varchar")
 
 
 def _identity_types(identity_args: str) -> list[str]:
     """Types of ``pg_get_function_identity_arguments`` text (``a integer, b text``)."""
-    out = []
-    depth = 0
-    buf = ""
-    for ch in identity_args:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        if ch == "," and depth == 0:
-            out.append(buf)
-            buf = ""
-        else:
-            buf += ch
-    if buf.strip():
-        out.append(buf)
     types = []
-    for part in out:
+    for part in _split_top_level(identity_args):
         p = part.strip()
         for mode in ("IN ", "INOUT ", "VARIADIC "):
             if p.upper().startswith(mode):
@@ -258,6 +356,18 @@ def _identity_types(identity_args: str) -> list[str]:
     return types
 
 
+def _split_top_level(text: str) -> list[str]:
+    out, depth, buf = [], 0, ""
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if ch == "," and depth == 0:
+            out.append(buf)
+            buf = ""
+        else:
+            buf += ch
+    return out + ([buf] if buf.strip() else [])
+
+
 _TYPE_WORDS = ("double precision", "character varying", "timestamp ", "time ", "bit varying",
                "character(", "character ")
 
@@ -268,15 +378,15 @@ def _looks_like_type_start(p: str) -> bool:
 
 
 def _type_matches(want: str, have: str) -> bool:
-    if want == have:
+    if want == have or want.endswith("%type"):
         return True
-    # varchar(20) declared vs character varying(20); numeric vs numeric(10,2) is a difference,
-    # but a declared bare name matching the base of the actual type is fine for user types
-    if want.replace("character varying", "varchar") == have.replace("character varying", "varchar"):
-        return True
-    return want.endswith("%type")
+    return want.replace("character varying", "varchar") == have.replace("character varying",
+                                                                        "varchar")
 
 
-def check_all(declared: Iterable[Declared], snap: Snapshot) -> list[Check]:
-    checker = Checker(snap)
+def check_all(declared: Iterable[Declared], snap: Snapshot,
+              conn: psycopg.Connection[Any] | None = None) -> list[Check]:
+    """Check every declared object; with ``conn`` (the database ``snap`` was read from),
+    function signatures are resolved by that server."""
+    checker = Checker(snap, ServerNames(conn) if conn is not None else None)
     return [checker.check(d) for d in declared]

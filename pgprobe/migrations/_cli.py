@@ -1,6 +1,7 @@
 """``pgprobe rehearse|verify|history|postmortem``: the migrations commands.
 
-    pgprobe rehearse supabase/migrations [--base DSN|snap.json] [--scratch-dsn DSN] [--stubs]
+    pgprobe rehearse supabase/migrations [--base DSN|snap.json] [--scratch-dsn DSN]
+        [--flavor auto|embedded|system] [--no-stubs]
     pgprobe verify supabase/migrations --dsn DSN|--snapshot snap.json
     pgprobe history supabase/migrations --dsn DSN|--snapshot snap.json
     pgprobe postmortem supabase/migrations [--dsn DSN] [-o report.md|report.html]
@@ -25,10 +26,12 @@ def register(sub: Any) -> None:
                    help="seed the scratch database with this schema first (only read)")
     p.add_argument("--scratch-dsn", metavar="DSN",
                    help="an EMPTY database to rehearse in (default: a throwaway embedded server)")
-    p.add_argument("--flavor", choices=("embedded", "system"), default="embedded",
-                   help="server for the throwaway scratch database")
-    p.add_argument("--stubs", action="store_true",
-                   help="stub extensions the server lacks (vector, pg_net, pg_cron, ...)")
+    p.add_argument("--flavor", choices=("auto", "embedded", "system"), default="auto",
+                   help="server for the throwaway scratch database (auto: the one with the "
+                        "most of Supabase's extensions)")
+    p.add_argument("--stubs", action=argparse.BooleanOptionalAction, default=None,
+                   help="stand in for Supabase extensions the server lacks (pg_cron, pg_net, "
+                        "http, vector, ...; default: on with the Supabase stand-in)")
     p.add_argument("--no-supabase", action="store_true",
                    help="do not load the Supabase stand-in (roles, auth, storage, realtime)")
     p.add_argument("--keep-going", action="store_true", help="do not stop at the first failure")
@@ -59,7 +62,8 @@ def register(sub: Any) -> None:
     src.add_argument("--snapshot", metavar="SNAPSHOT_JSON", help="a saved snapshot of it")
     m.add_argument("--base", metavar="DSN|SNAPSHOT_JSON", help="rehearsal base")
     m.add_argument("--scratch-dsn", metavar="DSN", help="an EMPTY database to rehearse in")
-    m.add_argument("--stubs", action="store_true")
+    m.add_argument("--stubs", action=argparse.BooleanOptionalAction, default=None,
+                   help="stand in for Supabase extensions the server lacks (default: on)")
     m.add_argument("--no-rehearse", action="store_true")
     m.add_argument("--rerun", action="store_true", help="also check each file can run twice")
     m.add_argument("--no-lint", action="store_true")
@@ -68,13 +72,15 @@ def register(sub: Any) -> None:
 
 
 def _rehearse(args: argparse.Namespace) -> int:
+    from ._platform import scratch_flavor
     from ._rehearse import rehearse
 
     server = None
     if args.scratch_dsn is None:
         from ..embedded import Server
 
-        server = Server.start(args.flavor)
+        flavor = scratch_flavor() if args.flavor == "auto" else args.flavor
+        server = Server.start(flavor)  # type: ignore[arg-type]
     try:
         r = rehearse(args.migrations_dir, args.base, server=server, scratch_dsn=args.scratch_dsn,
                      stubs=args.stubs, supabase=not args.no_supabase,
@@ -142,8 +148,9 @@ def _postmortem(args: argparse.Namespace) -> int:
     server = None
     if not args.no_rehearse and args.scratch_dsn is None:
         from ..embedded import Server
+        from ._platform import scratch_flavor
 
-        server = Server.start()
+        server = Server.start(scratch_flavor())  # type: ignore[arg-type]
     try:
         pm = postmortem(args.migrations_dir, _target(args), base=args.base,
                         rehearse=not args.no_rehearse, lint=not args.no_lint, stubs=args.stubs,

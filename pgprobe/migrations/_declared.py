@@ -203,41 +203,65 @@ def statement_effects(stmt: Statement, *, file: str = "", version: str = "") -> 
     for raw in parsed:
         _node_effects(raw.stmt, eff, stmt.line, file, version)
         if isinstance(raw.stmt, ast.DoStmt):
-            for line, sub in _do_statements(stmt):
+            for line, sub, conditional in _do_statements(stmt):
                 sub_eff = Effects()
                 try:
                     for r in pglast.parse_sql(sub):
                         _node_effects(r.stmt, sub_eff, line, file, version)
                 except pglast.parser.ParseError:
                     continue
+                if conditional:
+                    sub_eff.declared = [replace(d, expect=tuple(sorted((*d.expect,
+                                                                        ("conditional", True)))))
+                                        for d in sub_eff.declared]
                 eff.extend(sub_eff)
     return eff
 
 
-def _do_statements(stmt: Statement) -> Iterator[tuple[int, str]]:
-    """(file line, SQL) of each statement a DO block runs, including literal EXECUTEs."""
+def _do_statements(stmt: Statement) -> Iterator[tuple[int, str, bool]]:
+    """(file line, SQL, conditional) of each statement a DO block runs, including literal
+    EXECUTEs; ``conditional`` when it sits in an IF/CASE branch, a loop or an exception
+    handler (it may rightly not run)."""
     body_line = stmt.line + _body_line_offset(stmt.text)
     try:
         tree = pglast.parse_plpgsql(stmt.text)
     except Exception:
         # the block does not compile (e.g. a RAISE with too few arguments): still read the
         # SQL statements it holds, so what it meant to create is known
-        yield from _do_statements_loose(stmt, body_line)
+        yield from ((line, text, False) for line, text in _do_statements_loose(stmt, body_line))
         return
-    for node in _walk(tree):
-        if not isinstance(node, dict):
-            continue
+    for node, conditional in _walk_branches(tree):
         if "PLpgSQL_stmt_execsql" in node:
             inner = node["PLpgSQL_stmt_execsql"]
             q = inner.get("sqlstmt", {}).get("PLpgSQL_expr", {}).get("query")
             if q:
-                yield body_line + inner.get("lineno", 1) - 1, q
+                yield body_line + inner.get("lineno", 1) - 1, q, conditional
         elif "PLpgSQL_stmt_dynexecute" in node:
             inner = node["PLpgSQL_stmt_dynexecute"]
             q = inner.get("query", {}).get("PLpgSQL_expr", {}).get("query", "")
             m = re.fullmatch(r"\s*'((?:[^']|'')*)'\s*", q or "", re.S)
             if m:
-                yield body_line + inner.get("lineno", 1) - 1, m.group(1).replace("''", "'")
+                yield (body_line + inner.get("lineno", 1) - 1, m.group(1).replace("''", "'"),
+                       conditional)
+
+
+_BRANCHING = ("PLpgSQL_stmt_if", "PLpgSQL_stmt_case", "PLpgSQL_stmt_loop",
+              "PLpgSQL_stmt_while", "PLpgSQL_stmt_fori", "PLpgSQL_stmt_fors",
+              "PLpgSQL_stmt_forc", "PLpgSQL_stmt_foreach_a", "PLpgSQL_stmt_dynfors",
+              "PLpgSQL_exception")
+
+
+def _walk_branches(tree: Any) -> Iterator[tuple[dict[str, Any], bool]]:
+    """Every dict of a PL/pgSQL tree, in order, with whether it sits under a branch."""
+    stack: list[tuple[Any, bool]] = [(tree, False)]
+    while stack:
+        cur, conditional = stack.pop()
+        if isinstance(cur, dict):
+            yield cur, conditional
+            inner = conditional or any(k in _BRANCHING for k in cur)
+            stack.extend((v, inner) for v in reversed(list(cur.values())))
+        elif isinstance(cur, list):
+            stack.extend((v, conditional) for v in reversed(cur))
 
 
 _PLPGSQL_WORDS = re.compile(
@@ -291,6 +315,14 @@ def _walk(node: Any) -> Iterator[Any]:
             stack.extend(cur)
 
 
+def _is_temporary(node: Any) -> bool:
+    """``CREATE TEMP TABLE/VIEW`` (and ``CREATE TEMP TABLE ... AS``)."""
+    target = (node.relation if isinstance(node, ast.CreateStmt) else
+              node.view if isinstance(node, ast.ViewStmt) else
+              node.into.rel if isinstance(node, ast.CreateTableAsStmt) and node.into else None)
+    return target is not None and target.relpersistence == "t"
+
+
 def _node_effects(node: Any, eff: Effects, line: int, file: str, version: str) -> None:
     def dec(kind: str, relation: Any, name: Any, **expect: Any) -> None:
         eff.declared.append(
@@ -309,6 +341,8 @@ def _node_effects(node: Any, eff: Effects, line: int, file: str, version: str) -
                 schema = getattr(opt.arg, "sval", None)
         dec("extension", None, node.extname)
         eff.extensions.append((node.extname, schema))
+    elif _is_temporary(node):
+        return  # gone when the session ends: nothing a migration leaves behind
     elif isinstance(node, ast.CreateStmt):
         rel = _rv(node.relation)
         dec("table", None, rel, relkind="table")
@@ -341,6 +375,11 @@ def _node_effects(node: Any, eff: Effects, line: int, file: str, version: str) -
                 dec("rls", rel, "rls", enabled=False)
             elif st == AlterTableType.AT_AddConstraint and isinstance(cmd.def_, ast.Constraint):
                 _constraint(cmd.def_, rel, dec, None)
+                if cmd.def_.indexname and cmd.def_.conname:
+                    # ADD CONSTRAINT c ... USING INDEX i renames index i to c
+                    schema = rel.split(".", 1)[0]
+                    eff.renames.append(("index", "*", f"{schema}.{cmd.def_.indexname}",
+                                        f"{schema}.{cmd.def_.conname}"))
             elif st == AlterTableType.AT_DropConstraint and cmd.name:
                 eff.drops.append(("constraint", rel, cmd.name, False))
     elif isinstance(node, ast.IndexStmt):
@@ -377,6 +416,9 @@ def _node_effects(node: Any, eff: Effects, line: int, file: str, version: str) -
     elif isinstance(node, ast.CreateEnumStmt):
         dec("type", None, _qual_list(node.typeName), type_kind="enum",
             labels=tuple(v.sval for v in node.vals or ()))
+    elif isinstance(node, ast.AlterEnumStmt) and node.newVal and node.oldVal:
+        dec("type", None, _qual_list(node.typeName), type_kind="enum",
+            rename_label=(node.oldVal, node.newVal))
     elif isinstance(node, ast.AlterEnumStmt) and node.newVal:
         dec("type", None, _qual_list(node.typeName), type_kind="enum", add_label=node.newVal)
     elif isinstance(node, ast.CompositeTypeStmt):
@@ -519,6 +561,28 @@ def _rename(node: Any, eff: Effects) -> None:
         eff.renames.append(("index", "*", old, f"{old.split('.', 1)[0]}.{node.newname}"))
 
 
+def _enum_change(prev: Declared | None, d: Declared) -> Declared:
+    """An enum after ``ADD VALUE`` / ``RENAME VALUE``: the labels it was created with
+    (``labels``, in order) and the ones added since (``added``: present, anywhere, since
+    ``BEFORE``/``AFTER`` place them)."""
+    base = prev if prev is not None else d
+    exp = {k: v for k, v in base.expect if k not in ("add_label", "rename_label")}
+    labels, added = tuple(exp.get("labels", ())), tuple(exp.get("added", ()))
+    new = d.get("add_label")
+    if new is not None and new not in labels + added:
+        added += (new,)
+    if d.get("rename_label"):
+        old, renamed = d.get("rename_label")
+        labels = tuple(renamed if x == old else x for x in labels)
+        added = tuple(renamed if x == old else x for x in added)
+        if old not in base.get("labels", ()) + base.get("added", ()):
+            added += (renamed,)
+    if labels:
+        exp["labels"] = labels
+    exp["added"] = added
+    return replace(base, expect=tuple(sorted(exp.items())))
+
+
 # -- replaying files -----------------------------------------------------------------
 class ExpectedState:
     """The objects the migrations leave behind, replayed statement by statement.
@@ -559,11 +623,8 @@ class ExpectedState:
             schema = d.name.split(".", 1)[0]
             self.tables_by_schema.setdefault(schema, set()).add(d.name)
         prev = self.objects.get(key)
-        if d.kind == "type" and d.get("add_label") is not None and prev is not None:
-            labels = tuple(prev.get("labels", ())) + (d.get("add_label"),)
-            exp = dict(prev.expect)
-            exp["labels"] = labels
-            self.objects[key] = replace(prev, expect=tuple(sorted(exp.items())))
+        if d.kind == "type" and (d.get("add_label") is not None or d.get("rename_label")):
+            self.objects[key] = _enum_change(prev, d)
             return
         if prev is not None and d.kind in ("column", "policy"):
             merged = dict(prev.expect)

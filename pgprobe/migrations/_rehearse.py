@@ -30,6 +30,7 @@ from psycopg import sql
 from .._errors import InputError, ServerError
 from ._declared import Declared, Effects, statement_effects
 from ._files import MigrationFile, migration_files
+from ._platform import scratch_flavor
 from ._results import DeltaEntry, FileResult, Progress, Rehearsal, ServerMessage, _print_progress
 from ._runner import _DEFAULT_PRIVILEGES, _PRESTUB, RESERVED_SCHEMA, Runner, first_line
 
@@ -61,7 +62,7 @@ def rehearse(
     *,
     server: Any = None,
     scratch_dsn: str | None = None,
-    stubs: bool = False,
+    stubs: bool | None = None,
     supabase: bool = True,
     progress: Progress | bool | None = None,
     keep: bool = False,
@@ -76,9 +77,16 @@ def rehearse(
     --schema-only``), a saved snapshot path (``snap.json``) or a ``Snapshot`` (its DDL is
     recreated as far as the model allows).  ``server``: a ``pgprobe.embedded.Server`` to
     create the scratch database on; ``scratch_dsn``: use this (empty) database instead.
-    Without either, a throwaway embedded server is started and stopped.
-    ``stubs=True`` replaces extensions the server lacks with same-signature stubs.
-    ``supabase=True`` first loads the Supabase stand-in (roles, auth, storage, realtime).
+    Without either, a throwaway server is started and stopped: the local one whose
+    extensions come closest to Supabase's (``scratch_flavor()``: Debian's PostgreSQL with
+    contrib when installed, else the embedded wheel).
+    ``supabase=True`` first loads the Supabase stand-in (roles, auth, storage, realtime,
+    ``supabase_functions``) and installs what Supabase preinstalls (``pgcrypto``,
+    ``uuid-ossp``, ``pg_graphql``, ``supabase_vault``, ...).  ``stubs`` (default: the same as
+    ``supabase``) stands in for Supabase extensions the server lacks (``pg_cron``,
+    ``pg_net``, ``http``, ``vector``, ``pgmq``, ``pg_tle``...) with same-signature stubs
+    that do nothing; with ``stubs=False`` a file that enables one stops as
+    ``needs_extension``.  Extensions Supabase does not offer are never stubbed.
     ``pending_only``: with a ``base`` that has a migration history, files already recorded
     in its ``supabase_migrations.schema_migrations`` are not rehearsed (``already_applied``),
     like ``supabase db push``; ``False`` rehearses every file.
@@ -101,6 +109,8 @@ def rehearse(
             + (f"; skipped: {', '.join(p.name for p in others[:3])}" if others else ""))
     if progress is True:
         progress = _print_progress
+    if stubs is None:
+        stubs = supabase
     owned_server = None
     created_db: str | None = None
     if scratch_dsn is not None:
@@ -110,7 +120,7 @@ def rehearse(
         if server is None:
             from .. import embedded
 
-            owned_server = server = embedded.Server.start()
+            owned_server = server = embedded.Server.start(scratch_flavor())  # type: ignore[arg-type]
         created_db = f"pgprobe_rehearsal_{secrets.token_hex(4)}"
         server.create_database(created_db)
         dsn = server.dsn(created_db)
@@ -158,7 +168,7 @@ def rehearse(
         runner = Runner(conn, available, installed, stubs, snapshots)
         runner.dsn = dsn
         runner.rerun = check_rerun
-        if stubs and supabase:
+        if supabase:
             runner.prestub(_PRESTUB)
         applied_before: set[str] = set()
         if base is not None and pending_only is not False:

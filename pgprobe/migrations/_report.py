@@ -215,7 +215,7 @@ def postmortem(
     rehearsal: Any = None,
     rehearse: bool = True,
     lint: bool = True,
-    stubs: bool = False,
+    stubs: bool | None = None,
     server: Any = None,
     scratch_dsn: str | None = None,
     stop_on_error: bool = False,

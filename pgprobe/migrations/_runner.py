@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
 from typing import Any
 
 import psycopg
@@ -15,13 +14,20 @@ from ._declared import Declared, Effects, ExpectedState, statement_effects
 from ._files import MigrationFile, Statement
 from ._locate import error_offset
 from ._lookup import lookup_declared
+from ._platform import PREINSTALLED, SUPABASE_EXTENSIONS
 from ._results import DeltaEntry, FileResult, ServerMessage
-from ._stubs import STUBS, extension_for_error, skipped_by_stub, stub_sql
+from ._stubs import (
+    STUBS,
+    extension_for_error,
+    extension_statement_targets,
+    skipped_by_stub,
+    stub_sql,
+)
 
 RESERVED_SCHEMA = "pgprobe_rehearsal"
 _UNDEFINED = {"42704", "42883", "3F000", "42P01"}
-_PRESTUB = ("pgcrypto", "uuid-ossp")
-"""Supabase preinstalls these in ``extensions``: with stubs=True they are stubbed up front."""
+_PRESTUB = PREINSTALLED
+"""What Supabase preinstalls (extension -> schema): installed, or stubbed, up front."""
 _DEFAULT_PRIVILEGES = "-- @@ default privileges @@"
 _PROCEDURAL = re.compile(r"^(if|elsif|else|exception|raise|begin|declare|loop|end\s+if|"
                          r"perform|return)\b", re.I)
@@ -140,17 +146,15 @@ class Runner:
                 text = st.text
                 tx = transaction_control(text)
                 if tx is not None:
-                    fr.skipped.append(f"{mf.path}:{st.line}: {tx.upper()} skipped "
-                                      "(each file already runs in its own transaction)")
+                    self._transaction_control(tx, st, mf, fr)
                     if tx == "rollback":
-                        fr.warnings.append(f"{mf.path}:{st.line}: ROLLBACK in a migration undoes "
-                                           "the file's work when Supabase applies it")
+                        effects.clear()  # what they declared was undone
                     continue
                 if self._handle_extensions(eff, st, mf, fr):
                     continue
                 if fr.status == "needs_extension":
                     break
-                if self._skip_for_stub(st, mf, fr):
+                if self._skip_for_stub(st, mf, fr) or self._skip_stubbed_extension(st, mf, fr):
                     continue
                 if _NO_TX.match(text):
                     conn.execute("commit")
@@ -189,49 +193,113 @@ class Runner:
             self._last_snap = self._snapshot()
             fr.diff = self._diff(before, self._last_snap)
 
+    # -- transaction control inside a file ---------------------------------------------------
+    def _transaction_control(self, tx: str, st: Statement, mf: MigrationFile,
+                             fr: FileResult) -> None:
+        """As the Supabase CLI applies a file: its statements run in one implicit transaction
+        that a COMMIT (or ROLLBACK) written in the file ends; the statements after it start
+        the next one.  A BEGIN inside the implicit transaction changes nothing."""
+        where = f"{mf.path}:{st.line}"
+        if tx == "begin":
+            fr.skipped.append(f"{where}: BEGIN skipped (the file already runs in a transaction)")
+            return
+        self.conn.execute(tx)
+        self.conn.execute("begin")
+        if tx == "rollback":
+            fr.warnings.append(f"{where}: ROLLBACK in a migration undoes the file's work "
+                               "before it when Supabase applies it")
+
     # -- extensions ----------------------------------------------------------------------
     def _handle_extensions(self, eff: Effects, st: Statement, mf: MigrationFile,
                            fr: FileResult) -> bool:
-        """True when the statement was replaced by a stub (so it must not run)."""
+        """True when ``CREATE EXTENSION`` was replaced by a stand-in (so it must not run).
+
+        An extension the server has runs for real.  One that Supabase offers but this server
+        lacks gets its stand-in (``_stubs.py``; only its name when there is no specific
+        one), as does one registered with ``pgtle.install_extension`` (pg_tle's stand-in).
+        Any other extension is left to the server, which fails as Supabase would.
+        """
         if not eff.extensions or not _CREATE_EXTENSION.match(st.text):
             return False
         missing = [(e, s) for e, s in eff.extensions
                    if e not in self.available and e not in self.installed]
         if not missing:
             return False
-        names = [e for e, _ in missing]
-        if not self.stubs or any(e not in STUBS for e in names):
-            lacking = [e for e in names if not self.stubs or e not in STUBS]
+        if all(e in self.stubbed for e, _ in missing):
+            fr.skipped.append(f"{mf.path}:{st.line}: {st.first_words} skipped: "
+                              f"{', '.join(e for e, _ in missing)} is already stood in for")
+            return True
+        registered = self._tle_registered()
+        platform = [e for e, _ in missing if e in SUPABASE_EXTENSIONS or e in registered]
+        if len(platform) < len(missing):
+            return False  # not on Supabase either: the server's own error is the right one
+        if not self.stubs:
             fr.status = "needs_extension"
-            fr.needs_extensions = lacking
-            hint = ("rerun with stubs=True (--stubs) to stub it, or use a server that has it"
-                    if all(e in STUBS for e in lacking)
-                    else "use a server that has it (no stub exists for it)")
+            fr.needs_extensions = platform
             fr.error = ServerMessage(
-                "ERROR", f"needs extension {', '.join(lacking)} (not available on this server)",
-                where=f"{mf.path}:{st.line}:{st.column}", hint=hint, statement=st.text)
+                "ERROR", f"needs extension {', '.join(platform)} (not available on this server)",
+                where=f"{mf.path}:{st.line}:{st.column}",
+                hint="Supabase provides it: rehearse with the platform stand-ins (the default, "
+                     "without --no-stubs) or on a server that has it", statement=st.text)
             return False
         schema = self.conn.execute("select current_schema()").fetchone()
         for ext, given in missing:
-            if ext in self.stubbed or ext in self.installed:
+            if ext in self.stubbed:
                 continue
             target = given or (schema[0] if schema and schema[0] else "public")
-            self.conn.execute(sql.SQL("create schema if not exists {}").format(
-                sql.Identifier(target)))
-            self.conn.execute(stub_sql(ext, target))  # type: ignore[arg-type]
-            self.stubbed.add(ext)
+            self._install_stub(ext, target, registered.get(ext))
             fr.stubs.append(ext)
         fr.skipped.append(f"{mf.path}:{st.line}: {st.first_words} replaced by the pgprobe stub "
-                          f"of {', '.join(names)}")
+                          f"of {', '.join(e for e, _ in missing)}")
         return True
 
-    def prestub(self, names: Iterable[str]) -> None:
-        """Stub extensions Supabase preinstalls, when the server lacks them."""
+    def _install_stub(self, ext: str, schema: str, registered_sql: str | None) -> None:
+        stub = STUBS.get(ext)
+        self.conn.execute(sql.SQL("create schema if not exists {}").format(
+            sql.Identifier(stub.default_schema if stub and stub.default_schema else schema)))
+        if registered_sql and not stub:
+            # a pg_tle extension whose script was given: run it, as pg_tle would
+            row = self.conn.execute("select current_setting('search_path')").fetchone()
+            self.conn.execute("select set_config('search_path', %s, true)",
+                              (sql.Identifier(schema).as_string(self.conn),))
+            self.conn.execute(registered_sql)  # type: ignore[arg-type]
+            self.conn.execute("select set_config('search_path', %s, true)",
+                              (row[0] if row else "public",))
+        else:
+            self.conn.execute(stub_sql(ext, schema))  # type: ignore[arg-type]
+        self.stubbed.add(ext)
+
+    def _tle_registered(self) -> dict[str, str | None]:
+        """Extensions registered with the pg_tle stand-in (name -> script)."""
+        if "pg_tle" not in self.stubbed:
+            return {}
+        rows = self.conn.execute("select name, ext from pgtle.pgprobe_registered").fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def _skip_stubbed_extension(self, st: Statement, mf: MigrationFile, fr: FileResult) -> bool:
+        """``ALTER``/``DROP``/``COMMENT ON EXTENSION`` of a stood-in extension: not run."""
+        names = extension_statement_targets(st.text)
+        if names and all(n in self.stubbed for n in names):
+            fr.skipped.append(f"{mf.path}:{st.line}: {st.first_words} skipped: "
+                              f"{', '.join(names)} is a pgprobe stand-in")
+            return True
+        return False
+
+    def prestub(self, preinstalled: dict[str, str]) -> None:
+        """Install what Supabase preinstalls: the real extension when the server has it,
+        else (with stubs on) its stand-in, each in its Supabase schema."""
         with self.conn.transaction():
-            for ext in names:
-                if ext not in self.available and ext not in self.installed:
-                    self.conn.execute(stub_sql(ext, "extensions"))  # type: ignore[arg-type]
-                    self.stubbed.add(ext)
+            for ext, schema in preinstalled.items():
+                if ext in self.installed or ext in self.stubbed:
+                    continue
+                if ext in self.available:
+                    self.conn.execute(sql.SQL("create schema if not exists {}").format(
+                        sql.Identifier(schema)))
+                    self.conn.execute(sql.SQL("create extension if not exists {} with schema {}")
+                                      .format(sql.Identifier(ext), sql.Identifier(schema)))
+                    self.installed.add(ext)
+                elif self.stubs and ext in STUBS:
+                    self._install_stub(ext, schema, None)
 
     def _skip_for_stub(self, st: Statement, mf: MigrationFile, fr: FileResult) -> bool:
         for ext in self.stubbed:
@@ -261,7 +329,7 @@ class Runner:
                     if not (d.kind == "extension" and d.name in self.stubbed)]
         snap = lookup_declared(conn, declared)
         if declared:
-            fr.checks = check_all(declared, snap)
+            fr.checks = check_all(declared, snap, conn)
         self._cascade_warnings(fr)
         for d in declared:
             self.declared_so_far[d.key] = d
@@ -299,10 +367,7 @@ class Runner:
         if exc is not None and getattr(diag, "sqlstate", None) in _UNDEFINED | {"0A000", "58P01"}:
             ext = extension_for_error(msg)
             if ext is not None and ext not in self.installed and ext not in self.stubbed:
-                hint = (f"this looks like extension {ext}, which these migrations never create "
-                        f"(Supabase projects often enable it from the dashboard): add "
-                        f"`create extension if not exists \"{ext}\" with schema extensions`"
-                        + (", or rehearse with stubs=True" if ext in STUBS else ""))
+                hint = _extension_hint(ext, self.stubs, msg)
         if (exc is not None and getattr(diag, "sqlstate", None) == "42601" and st is not None
                 and _PROCEDURAL.match(st.text)):
             hint = ("procedural statement outside PL/pgSQL: wrap it in DO $$ BEGIN ... END $$ "
@@ -337,6 +402,26 @@ class Runner:
             return diff(before, after)
         except Exception:
             return None
+
+
+def _extension_hint(ext: str, stubs: bool, message: str = "") -> str:
+    """What to do about an object of extension ``ext`` that is missing.  Never "add" what
+    Supabase installs in every database (those are installed or stood in for up front)."""
+    if ext in SUPABASE_EXTENSIONS and "extension" in message and "not available" in message:
+        return (f"Supabase offers extension {ext}, this server lacks it, and pgprobe stands in "
+                "for it only when CREATE EXTENSION is a statement of its own (not inside a DO "
+                "block or a function)")
+    if ext in PREINSTALLED:
+        return (f"this looks like extension {ext}, which Supabase installs in every database: "
+                "rehearse with the Supabase stand-in and its stubs (the default)")
+    if ext in SUPABASE_EXTENSIONS:
+        return (f"this looks like extension {ext}, which these migrations never enable: a "
+                f"Supabase database offers it but does not enable it, so add `create extension "
+                f"if not exists \"{ext}\" with schema extensions` before its first use"
+                + ("" if stubs or ext not in STUBS else
+                   " (and rehearse without --no-stubs: this server lacks it)"))
+    return (f"this looks like extension {ext}, which Supabase does not offer: install it "
+            "(database.dev / pg_tle) in a migration before its first use")
 
 
 _DIAG_FIELDS = ("severity", "message_primary", "message_detail", "message_hint", "sqlstate",

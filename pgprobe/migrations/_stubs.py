@@ -4,8 +4,8 @@ A stub creates the extension's schema, types and functions with the same names a
 signatures and trivial bodies, so that the rest of a migration can be rehearsed.  Nothing a
 stub returns is meaningful; every stub used is named in the rehearsal report.
 
->>> sorted(STUBS)[:4]
-['http', 'pg_cron', 'pg_graphql', 'pg_jsonschema']
+>>> {"pg_cron", "pg_net", "pg_tle", "vector"} <= set(STUBS)
+True
 """
 
 from __future__ import annotations
@@ -141,9 +141,32 @@ create function @schema@.http_header(field character varying, value character va
 _PGMQ = """
 create schema if not exists pgmq;
 create type pgmq.message_record as (msg_id bigint, read_ct integer, enqueued_at timestamptz,
-  vt timestamptz, message jsonb);
-create function pgmq."create"(queue_name text) returns void language sql as 'select';
-create function pgmq.drop_queue(queue_name text) returns boolean language sql as 'select true';
+  vt timestamptz, message jsonb, headers jsonb);
+create type pgmq.queue_record as (queue_name character varying, is_partitioned boolean,
+  is_unlogged boolean, created_at timestamptz);
+create table if not exists pgmq.meta (queue_name character varying not null unique,
+  is_partitioned boolean not null default false, is_unlogged boolean not null default false,
+  created_at timestamptz not null default now());
+create function pgmq.format_table_name(queue_name text, prefix text) returns text
+  language sql immutable as 'select lower($2 || ''_'' || $1)';
+create function pgmq."create"(queue_name text) returns void language plpgsql as $$
+begin
+  execute format('create table if not exists pgmq.%I (msg_id bigserial primary key, '
+    'read_ct integer not null default 0, enqueued_at timestamptz not null default now(), '
+    'vt timestamptz not null default now(), message jsonb, headers jsonb)',
+    pgmq.format_table_name(queue_name, 'q'));
+  execute format('create table if not exists pgmq.%I (msg_id bigint primary key, '
+    'read_ct integer not null default 0, enqueued_at timestamptz not null default now(), '
+    'archived_at timestamptz not null default now(), vt timestamptz not null, message jsonb, '
+    'headers jsonb)',
+    pgmq.format_table_name(queue_name, 'a'));
+  insert into pgmq.meta (queue_name) values (queue_name) on conflict do nothing;
+end $$;
+create function pgmq.list_queues() returns setof pgmq.queue_record language sql
+  as 'select queue_name, is_partitioned, is_unlogged, created_at from pgmq.meta';
+create function pgmq.drop_queue(queue_name text) returns boolean language sql
+  as 'with d as (delete from pgmq.meta where meta.queue_name = $1 returning 1)
+      select count(*) > 0 from d';
 create function pgmq.send(queue_name text, msg jsonb, delay integer default 0)
   returns setof bigint language sql as 'select 0::bigint';
 create function pgmq.send_batch(queue_name text, msgs jsonb[], delay integer default 0)
@@ -265,6 +288,128 @@ create function pgsodium.create_key(key_type text default 'aead-det', name text 
   as 'insert into pgsodium.key (name, key_type) values ($2, $1) returning *';
 """
 
+_HTTP_MORE = """
+create function @schema@.http_put(uri character varying, content character varying,
+  content_type character varying) returns @schema@.http_response
+  language sql as 'select null::@schema@.http_response';
+create function @schema@.http_patch(uri character varying, content character varying,
+  content_type character varying) returns @schema@.http_response
+  language sql as 'select null::@schema@.http_response';
+create function @schema@.http_head(uri character varying) returns @schema@.http_response
+  language sql as 'select null::@schema@.http_response';
+create function @schema@.http_set_curlopt(curlopt character varying, value character varying)
+  returns boolean language sql as 'select true';
+create function @schema@.http_reset_curlopt() returns boolean language sql as 'select true';
+create function @schema@.urlencode(string character varying) returns text
+  language sql immutable as 'select $1::text';
+create function @schema@.urlencode(data jsonb) returns text
+  language sql immutable as 'select $1::text';
+"""
+
+_PG_TLE = """
+create schema if not exists pgtle;
+create table if not exists pgtle.pgprobe_registered (name text primary key, version text,
+  description text, ext text);
+create function pgtle.install_extension(name text, version text, description text, ext text,
+  requires text[] default null) returns boolean language sql
+  as 'insert into pgtle.pgprobe_registered values ($1, $2, $3, $4)
+      on conflict (name) do update set version = $2, ext = $4 returning true';
+create function pgtle.install_update_path(name text, fromvers text, tovers text, ext text)
+  returns boolean language sql as 'select true';
+create function pgtle.set_default_version(name text, version text) returns boolean
+  language sql as 'select true';
+create function pgtle.uninstall_extension(extname text) returns boolean language sql
+  as 'with d as (delete from pgtle.pgprobe_registered where name = $1 returning 1)
+      select count(*) > 0 from d';
+create function pgtle.uninstall_extension(extname text, version text) returns boolean
+  language sql as 'select pgtle.uninstall_extension($1)';
+create function pgtle.uninstall_extension_if_exists(extname text) returns boolean
+  language sql as 'select pgtle.uninstall_extension($1)';
+create function pgtle.available_extensions(out name name, out default_version text,
+  out comment text) returns setof record language sql
+  as 'select name::name, version, description from pgtle.pgprobe_registered';
+"""
+"""pg_tle: ``install_extension`` records the name (``pgprobe_registered``), so a later
+``create extension`` of it runs the registered script (nothing when it came over the
+network, which a rehearsal does not have)."""
+
+_DBDEV = """
+create schema if not exists dbdev;
+create function dbdev.install(package_name text) returns boolean language plpgsql as $$
+begin
+  if to_regclass('pgtle.pgprobe_registered') is not null then
+    insert into pgtle.pgprobe_registered (name) values (package_name) on conflict do nothing;
+  end if;
+  return true;
+end $$;
+"""
+"""The database.dev client: ``dbdev.install(name)`` makes ``name`` creatable (empty)."""
+
+_WRAPPER_NAMES = ("airtable", "auth0", "big_query", "bigquery", "cal", "calendly", "clerk",
+                  "click_house", "clickhouse", "cognito", "duckdb", "firebase", "hello_world",
+                  "iceberg", "logflare", "mssql", "notion", "paddle", "redis", "s3", "snowflake",
+                  "stripe", "wasm")
+
+
+def _wrappers_sql() -> str:
+    """Supabase Wrappers' handler/validator pairs: the handler borrows postgres_fdw's (a
+    contrib module both servers ship), the validator accepts any option."""
+    parts = []
+    for name in _WRAPPER_NAMES:
+        parts.append(
+            f"create function @schema@.{name}_fdw_handler() returns fdw_handler language c "
+            f"strict as '$libdir/postgres_fdw', 'postgres_fdw_handler';\n"
+            f"create function @schema@.{name}_fdw_validator(options text[], catalog oid) "
+            f"returns void language plpgsql as 'begin end';\n"
+            f"create function @schema@.{name}_fdw_meta() returns table(name text, version text, "
+            f"author text, website text) language sql as 'select null::text, null::text, "
+            f"null::text, null::text where false';\n")
+    return "".join(parts)
+
+
+_PGMQ_MORE = """
+create function pgmq.set_vt(queue_name text, msg_id bigint, vt integer)
+  returns setof pgmq.message_record language sql as 'select null::pgmq.message_record limit 0';
+create function pgmq.archive(queue_name text, msg_ids bigint[]) returns setof bigint
+  language sql as 'select 0::bigint limit 0';
+create function pgmq.delete(queue_name text, msg_ids bigint[]) returns setof bigint
+  language sql as 'select 0::bigint limit 0';
+create function pgmq.read(queue_name text, vt integer, qty integer, conditional jsonb)
+  returns setof pgmq.message_record language sql as 'select null::pgmq.message_record limit 0';
+create function pgmq.read_with_poll(queue_name text, vt integer, qty integer,
+  max_poll_seconds integer default 5, poll_interval_ms integer default 100,
+  conditional jsonb default '{}') returns setof pgmq.message_record
+  language sql as 'select null::pgmq.message_record limit 0';
+create function pgmq.purge_queue(queue_name text) returns bigint language sql as 'select 0::bigint';
+create function pgmq.create_unlogged(queue_name text) returns void language sql as 'select';
+create function pgmq.metrics(queue_name text, out queue_name text, out queue_length bigint,
+  out newest_msg_age_sec integer, out oldest_msg_age_sec integer, out total_messages bigint,
+  out scrape_time timestamptz) returns record language sql
+  as 'select $1, 0::bigint, null::integer, null::integer, 0::bigint, now()';
+"""
+
+_HASHIDS = """
+create function @schema@.id_encode(bigint) returns text language sql immutable
+  as 'select $1::text';
+create function @schema@.id_encode(bigint, text) returns text language sql immutable
+  as 'select $1::text';
+create function @schema@.id_encode(bigint, text, integer) returns text language sql immutable
+  as 'select $1::text';
+create function @schema@.id_decode(text) returns bigint[] language sql immutable
+  as 'select array[0::bigint]';
+create function @schema@.id_decode(text, text) returns bigint[] language sql immutable
+  as 'select array[0::bigint]';
+"""
+
+_GENERIC = ""
+"""A platform extension pgprobe has no stand-in objects for: only its name is provided."""
+
+
+def generic_stub(ext: str) -> Stub:
+    """The stand-in of a platform extension without a specific stub: nothing but its name."""
+    return Stub(ext, None, _GENERIC)
+
+
 STUBS: dict[str, Stub] = {
     s.extension: s
     for s in (
@@ -272,8 +417,12 @@ STUBS: dict[str, Stub] = {
              skip_statement=r"^\s*create\s+(unique\s+)?index\b.*\busing\s+(hnsw|ivfflat)\b"),
         Stub("pg_net", "net", _PG_NET),
         Stub("pg_cron", "cron", _PG_CRON),
-        Stub("http", None, _HTTP),
-        Stub("pgmq", "pgmq", _PGMQ),
+        Stub("http", None, _HTTP + _HTTP_MORE),
+        Stub("pgmq", "pgmq", _PGMQ + _PGMQ_MORE),
+        Stub("pg_tle", "pgtle", _PG_TLE),
+        Stub("supabase-dbdev", "dbdev", _DBDEV),
+        Stub("wrappers", None, _wrappers_sql()),
+        Stub("pg_hashids", None, _HASHIDS),
         Stub("pg_jsonschema", None, _JSONSCHEMA),
         Stub("supabase_vault", "vault", _VAULT),
         Stub("pgcrypto", None, _PGCRYPTO),
@@ -296,7 +445,7 @@ def stub_sql(ext: str, schema: str) -> str:
     >>> "create function \\"extensions\\".uuid_generate_v4()" in stub_sql("uuid-ossp", "extensions")
     True
     """
-    stub = STUBS[ext]
+    stub = STUBS.get(ext) or generic_stub(ext)
     return stub.sql.replace("@schema@", quote_ident(stub.default_schema or schema))
 
 
@@ -336,3 +485,36 @@ def extension_for_error(message: str) -> str | None:
         if re.search(pattern, message, re.I):
             return ext
     return None
+
+
+def extension_statement_targets(statement: str) -> list[str]:
+    """Extensions an ``ALTER``/``DROP``/``COMMENT ON EXTENSION`` statement names (from
+    pglast's parse tree), else ``[]``.
+
+    >>> extension_statement_targets('drop extension if exists "supabase-dbdev" cascade')
+    ['supabase-dbdev']
+    >>> extension_statement_targets("alter extension pg_net update to '0.9'")
+    ['pg_net']
+    >>> extension_statement_targets("drop table t")
+    []
+    """
+    if not re.match(r"\s*(alter|drop|comment)\b", statement, re.I) or "extension" not in (
+            statement.lower()):
+        return []
+    try:
+        import pglast
+        from pglast import ast
+        from pglast.enums import ObjectType
+
+        [raw] = pglast.parse_sql(statement)
+    except Exception:
+        return []
+    node = raw.stmt
+    if isinstance(node, (ast.AlterExtensionStmt, ast.AlterExtensionContentsStmt)):
+        return [str(node.extname)]
+    if isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_EXTENSION:
+        return [str(o.sval) for o in node.objects or () if isinstance(o, ast.String)]
+    if (isinstance(node, ast.CommentStmt) and node.objtype == ObjectType.OBJECT_EXTENSION
+            and isinstance(node.object, ast.String)):
+        return [str(node.object.sval)]
+    return []

@@ -2,8 +2,9 @@
 --
 -- What Supabase migrations assume exists before they run: the platform roles, auth.users
 -- with its real columns, auth.uid()/role()/jwt()/email() reading request.jwt.claims the way
--- Supabase defines them, storage.buckets/objects, the realtime schema, the
--- supabase_realtime publication, the API roles' default privileges in public, the
+-- Supabase defines them, storage.buckets/objects, the realtime schema (messages, send(),
+-- broadcast_changes()), the supabase_realtime publication, database webhooks
+-- (supabase_functions.http_request), the API roles' default privileges in public, the
 -- extensions schema and supabase_migrations.schema_migrations.
 --
 -- Idempotent: safe to run twice, and on a server where some of it already exists (roles
@@ -139,6 +140,65 @@ create table if not exists auth.identities (
 );
 alter table auth.identities enable row level security;
 
+-- The other auth tables migrations read (sessions in dashboards, MFA in policies).
+create table if not exists auth.sessions (
+  id uuid not null primary key,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  created_at timestamp with time zone,
+  updated_at timestamp with time zone,
+  factor_id uuid,
+  aal text,
+  not_after timestamp with time zone,
+  refreshed_at timestamp without time zone,
+  user_agent text,
+  ip inet,
+  tag text
+);
+create table if not exists auth.refresh_tokens (
+  instance_id uuid,
+  id bigserial primary key,
+  token character varying(255) unique,
+  user_id character varying(255),
+  revoked boolean,
+  created_at timestamp with time zone,
+  updated_at timestamp with time zone,
+  parent character varying(255),
+  session_id uuid references auth.sessions (id) on delete cascade
+);
+create table if not exists auth.mfa_factors (
+  id uuid not null primary key,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  friendly_name text,
+  factor_type text not null,
+  status text not null,
+  created_at timestamp with time zone not null,
+  updated_at timestamp with time zone not null,
+  secret text,
+  phone text,
+  last_challenged_at timestamp with time zone
+);
+create table if not exists auth.audit_log_entries (
+  instance_id uuid,
+  id uuid not null primary key,
+  payload json,
+  created_at timestamp with time zone,
+  ip_address character varying(64) not null default ''
+);
+create table if not exists auth.one_time_tokens (
+  id uuid not null primary key,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  token_type text not null,
+  token_hash text not null,
+  relates_to text not null,
+  created_at timestamp without time zone not null default now(),
+  updated_at timestamp without time zone not null default now()
+);
+alter table auth.sessions enable row level security;
+alter table auth.refresh_tokens enable row level security;
+alter table auth.mfa_factors enable row level security;
+alter table auth.audit_log_entries enable row level security;
+alter table auth.one_time_tokens enable row level security;
+
 -- Supabase's definitions: the legacy per-claim settings first, then request.jwt.claims.
 create or replace function auth.uid() returns uuid
 language sql stable
@@ -210,6 +270,38 @@ create table if not exists storage.objects (
 );
 create unique index if not exists bucketid_objname on storage.objects using btree (bucket_id, name);
 create index if not exists name_prefix_search on storage.objects using btree (name text_pattern_ops);
+create table if not exists storage.migrations (
+  id integer not null primary key,
+  name character varying(100) not null unique,
+  hash character varying(40) not null,
+  executed_at timestamp without time zone default current_timestamp
+);
+create table if not exists storage.s3_multipart_uploads (
+  id text not null primary key,
+  in_progress_size bigint not null default 0,
+  upload_signature text not null,
+  bucket_id text not null references storage.buckets (id),
+  key text not null,
+  version text not null,
+  owner_id text,
+  created_at timestamp with time zone not null default now(),
+  user_metadata jsonb
+);
+create table if not exists storage.s3_multipart_uploads_parts (
+  id uuid not null default gen_random_uuid() primary key,
+  upload_id text not null references storage.s3_multipart_uploads (id) on delete cascade,
+  size bigint not null default 0,
+  part_number integer not null,
+  bucket_id text not null references storage.buckets (id),
+  key text not null,
+  etag text not null,
+  owner_id text,
+  version text not null,
+  created_at timestamp with time zone not null default now()
+);
+alter table storage.migrations enable row level security;
+alter table storage.s3_multipart_uploads enable row level security;
+alter table storage.s3_multipart_uploads_parts enable row level security;
 alter table storage.buckets enable row level security;
 alter table storage.objects enable row level security;
 grant all on storage.buckets, storage.objects to anon, authenticated, service_role,
@@ -272,6 +364,45 @@ begin
   end if;
 end
 $stand_in$;
+
+create or replace function realtime.topic() returns text
+language sql stable
+as $$ select nullif(current_setting('realtime.topic', true), '')::text $$;
+
+-- Broadcast from the database: on Supabase these write to realtime.messages; here they do nothing.
+create or replace function realtime.send(payload jsonb, event text, topic text,
+  private boolean default true) returns void
+language sql
+as $$ select $$;
+
+create or replace function realtime.broadcast_changes(topic_name text, event_name text,
+  operation text, table_name text, table_schema text, new record, old record,
+  level text default 'ROW') returns void
+language plpgsql
+as $$ begin end $$;
+
+-- 5b. Database webhooks (supabase_functions): the trigger function a webhook installs.
+-- On Supabase it queues an HTTP request through pg_net; here it does nothing.
+create schema if not exists supabase_functions;
+grant usage on schema supabase_functions to postgres, anon, authenticated, service_role;
+create table if not exists supabase_functions.migrations (
+  version text not null primary key,
+  inserted_at timestamp with time zone not null default now()
+);
+create table if not exists supabase_functions.hooks (
+  id bigserial primary key,
+  hook_table_id integer not null,
+  hook_name text not null,
+  created_at timestamp with time zone not null default now(),
+  request_id bigint
+);
+create or replace function supabase_functions.http_request() returns trigger
+language plpgsql security definer
+as $$
+begin
+  return coalesce(new, old);
+end
+$$;
 
 -- 6. Migration history, as the Supabase CLI creates it ----------------------------------------
 create table if not exists supabase_migrations.schema_migrations (

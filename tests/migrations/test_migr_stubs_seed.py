@@ -77,7 +77,8 @@ def test_undefined_extension_object_gets_a_hint(tmp_path: Path, scratch_dsn: str
     r = rehearse(folder, scratch_dsn=scratch_dsn)
     err = r.files[0].error
     assert r.files[0].status == "failed" and 'type "public.vector" does not exist' in err.message
-    assert "extension vector" in err.hint and "stubs=True" in err.hint
+    # vector is offered but not enabled on Supabase: enabling it is the user's job
+    assert "extension vector" in err.hint and 'create extension if not exists "vector"' in err.hint
 
 
 @pytest.mark.parametrize("kind", ["dsn", "snapshot"])
@@ -89,11 +90,13 @@ def test_seeded_scratch_reproduces_the_base(pg_server: Server, demo_dsn: str, de
     try:
         assert r.ok and not r.seed_warnings, r.seed_warnings[:5]
         report = diff(demo_snapshot, snapshot(r.dsn))
-        # only the stand-in's extras may differ: its schemas, and pgcrypto/uuid-ossp in
-        # "extensions" when the server has them (Supabase preinstalls both)
+        # only the stand-in's extras may differ: its schemas, and the extensions Supabase
+        # preinstalls when the server has them
+        from pgprobe.migrations._platform import PREINSTALLED
+
         extras = {(c.change, c.object_kind, c.path) for c in report.changes}
-        assert all(change == "added" and (kind == "schema" or path in (
-            "extensions.pgcrypto", "extensions.uuid-ossp")) for change, kind, path in extras), (
+        assert all(change == "added" and (kind == "schema" or path in {
+            f"extensions.{e}" for e in PREINSTALLED}) for change, kind, path in extras), (
             report.to_text())
     finally:
         pg_server.drop_database(r.dsn.split("/")[-1].split("?")[0])
