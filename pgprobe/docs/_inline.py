@@ -1,0 +1,50 @@
+"""Inline Markdown that renders the same on GitHub and in markdown-it: code spans, escaped
+prose, table cells and relative links between pages.
+
+>>> code("users!tickets_assignee_fkey(*)")
+'`users!tickets_assignee_fkey(*)`'
+>>> code("a `tick`")
+'`` a `tick` ``'
+>>> cell("a | b\\nc")
+'a \\\\| b<br>c'
+>>> link("users", "tables/public.users.md", "tables/public.tickets.md")
+'[users](public.users.md)'
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def text(value: object) -> str:
+    """Prose from the database (comments): Markdown specials escaped, one line."""
+    return _SPECIAL.sub(r"\\\1", str(value)).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def cell(value: object) -> str:
+    """A table cell holding plain text (newlines as ``<br>``, pipes escaped)."""
+    if value is None:
+        return ""
+    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "\n").replace(
+        "\n", "<br>")
+
+
+def code(value: object) -> str:
+    """A code span, with enough backticks to hold the value's own; pipes escaped for tables."""
+    s = str(value).replace("\r\n", " ").replace("\n", " ")
+    if not s:
+        return ""
+    run = max((len(m) for m in re.findall(r"`+", s)), default=0)
+    fence = "`" * (run + 1)
+    if run or s.startswith(" ") or s.endswith(" "):
+        s = f" {s} "
+    return f"{fence}{s}{fence}".replace("|", "\\|")
+
+
+def link(label: str, target: str, from_path: str) -> str:
+    """A relative link from the page at ``from_path`` to ``target`` (both root-relative)."""
+    rel = posixpath.relpath(target, posixpath.dirname(from_path) or ".")
+    return f"[{label}]({rel})"
