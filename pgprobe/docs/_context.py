@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..catalog._model import Function, Relation, Snapshot
+from ..catalog._model import Column, Function, Relation, Snapshot
 from ..relationships import RelationshipIndex
 from ._diagrams import DiagramMaker
 from ._paths import function_page, table_page, type_page
@@ -63,6 +63,16 @@ class Context:
         found += [(type_page(d.schema, d.name), "domain", d) for d in self.snapshot.domains
                   if d.schema in self.schemas and not d.extension]
         return sorted(found, key=lambda t: t[0])
+
+    @cached_property
+    def type_users(self) -> dict[str, list[tuple[Relation, Column]]]:
+        """Type (``schema.name``) -> the documented columns whose type it is."""
+        out: dict[str, list[tuple[Relation, Column]]] = {}
+        for rel in self.relations:
+            for col in rel.columns:
+                if col.type_kind in ("enum", "domain"):
+                    out.setdefault(f"{col.type_schema}.{col.base_type}", []).append((rel, col))
+        return out
 
     @cached_property
     def index(self) -> RelationshipIndex:

@@ -34,9 +34,13 @@ def cell(value: object) -> str:
 
 def code(value: object) -> str:
     """A code span, with enough backticks to hold the value's own; pipes escaped for tables."""
-    s = str(value).replace("\r\n", " ").replace("\n", " ")
+    s = str(value)
+    if "\n" in s:
+        s = s.replace("\r\n", " ").replace("\n", " ")
     if not s:
         return ""
+    if "`" not in s and s[0] != " " and s[-1] != " ":
+        return f"`{s}`".replace("|", "\\|") if "|" in s else f"`{s}`"
     run = max((len(m) for m in re.findall(r"`+", s)), default=0)
     fence = "`" * (run + 1)
     if run or s.startswith(" ") or s.endswith(" "):

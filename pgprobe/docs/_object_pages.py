@@ -62,13 +62,10 @@ def function_page_for(ctx: Context, path: str, fn: Function) -> Page:
 
 def _users(ctx: Context, qualified: str, here: str) -> list[Block]:
     rows = []
-    for rel in ctx.relations:
-        for col in rel.columns:
-            if f"{col.type_schema}.{col.base_type}" == qualified:
-                page = ctx.relation_page(rel.qualified_name)
-                name = link(code(rel.qualified_name), page, here) if page else code(
-                    rel.qualified_name)
-                rows.append((name, code(col.name), code(col.type)))
+    for rel, col in ctx.type_users.get(qualified, ()):
+        page = ctx.relation_page(rel.qualified_name)
+        name = link(code(rel.qualified_name), page, here) if page else code(rel.qualified_name)
+        rows.append((name, code(col.name), code(col.type)))
     if not rows:
         return [Heading(2, "Used by"), Paragraph("No column of a documented table uses it.")]
     return [Heading(2, "Used by"), Table(("relation", "column", "type"), tuple(rows))]

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing as mp
 import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +24,8 @@ if TYPE_CHECKING:
     from ._site import Docs
 
 FORMATS = ("md", "html")
+PARALLEL_MIN = 200
+"""Fewer documented relations than this are built in one process (forking costs more)."""
 
 
 def sha(data: str | bytes) -> str:
@@ -96,6 +101,57 @@ def _files(docs: Docs, pages: list[Page], root: Path, fmt: str) -> dict[str, byt
     return files
 
 
+def _stale(diagrams: Iterable[Diagram], root: Path, old_sources: dict[str, str]) -> list[Diagram]:
+    return [d for d in diagrams
+            if old_sources.get(d.path) != sha(d.dot) or not (root / d.path).exists()]
+
+
+def _render_pages(pages: list[Page], root: Path, old_sources: dict[str, str],
+                  jobs: int | None) -> int:
+    unique = {d.path: d for p in pages for d in p.diagrams}
+    return render_svgs(_stale([unique[k] for k in sorted(unique)], root, old_sources), root, jobs)
+
+
+_WORKER_DOCS: Docs | None = None  # set before forking: workers inherit the built Docs
+
+
+def _table_chunk(names: list[str], root: str, old_sources: dict[str, str]) -> tuple[list[Page], int]:
+    assert _WORKER_DOCS is not None
+    pages = _WORKER_DOCS.table_pages(names)
+    return pages, _render_pages(pages, Path(root), old_sources, 1)
+
+
+def build_and_render(docs: Docs, root: Path, old_sources: dict[str, str],
+                     jobs: int | None) -> tuple[list[Page], int]:
+    """Every page, with the SVG of each diagram whose DOT changed rendered under ``root``.
+
+    Big schemas fan out to forked worker processes, each building a chunk of table pages and
+    rendering their diagrams, while this process builds the README (and its diagrams)."""
+    global _WORKER_DOCS
+    jobs = jobs or os.cpu_count() or 1
+    names = [r.qualified_name for r in docs.context.relations]
+    if jobs == 1 or len(names) < PARALLEL_MIN or "fork" not in mp.get_all_start_methods():
+        pages = docs.pages()
+        return pages, _render_pages(pages, root, old_sources, jobs)
+    ctx = docs.context
+    _ = (ctx.index, ctx.page_of, ctx.type_users, ctx.diagram_maker if ctx.diagrams else None)
+    size = -(-len(names) // (jobs * 4))
+    chunks = [names[i:i + size] for i in range(0, len(names), size)]
+    _WORKER_DOCS = docs
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork")) as pool:
+            futures = [pool.submit(_table_chunk, c, str(root), old_sources) for c in chunks]
+            pages = docs.other_pages()
+            rendered = _render_pages(pages, root, old_sources, 1)
+            for future in futures:
+                chunk_pages, chunk_rendered = future.result()
+                pages += chunk_pages
+                rendered += chunk_rendered
+    finally:
+        _WORKER_DOCS = None
+    return pages, rendered
+
+
 def write_tree(docs: Docs, out: str | os.PathLike[str], *, format: str = "md",
                jobs: int | None = None) -> WriteResult:
     if format not in FORMATS:
@@ -106,12 +162,10 @@ def write_tree(docs: Docs, out: str | os.PathLike[str], *, format: str = "md",
     root.mkdir(parents=True, exist_ok=True)
     old = read_manifest(root) or {}
     result = WriteResult(root)
-    pages = docs.pages()
+    pages, rendered = build_and_render(docs, root, old.get("sources", {}), jobs)
+    pages.sort(key=lambda p: p.path)
     sources, diagrams = sources_of(pages)
-    old_sources = old.get("sources", {})
-    stale = [d for d in diagrams
-             if old_sources.get(d.path) != sources[d.path] or not (root / d.path).exists()]
-    result.rendered = render_svgs(stale, root, jobs)
+    result.rendered = rendered
     files = _files(docs, pages, root, format)
     hashes: dict[str, str] = {}
     for name in sorted(files):
@@ -126,7 +180,9 @@ def write_tree(docs: Docs, out: str | os.PathLike[str], *, format: str = "md",
         result.written.append(name)
     for d in diagrams:
         hashes[d.path] = sha((root / d.path).read_bytes())
-    result.written += [d.path for d in stale]
+    old_files = old.get("files", {})
+    result.written += [d.path for d in diagrams if old_files.get(d.path) != hashes[d.path]]
+    result.unchanged += sum(old_files.get(d.path) == hashes[d.path] for d in diagrams)
     for name in sorted(set(old.get("files", {})) - set(hashes)):
         path = root / name
         if path.exists():

@@ -13,7 +13,7 @@ True
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -89,15 +89,23 @@ class Docs:
     # -- the whole tree -----------------------------------------------------------------
     def pages(self) -> list[Page]:
         """Every page, sorted by path (the order files are written in)."""
+        tables = self.table_pages(r.qualified_name for r in self.context.relations)
+        return sorted([*self.other_pages(), *tables], key=lambda p: p.path)
+
+    def table_pages(self, names: Iterable[str]) -> list[Page]:
+        """The pages of these documented relations (``schema.name``)."""
+        return [table_page_for(self.context, self.snapshot.table(n)) for n in names]
+
+    def other_pages(self) -> list[Page]:
+        """README, CHANGELOG, function and type pages."""
         ctx = self.context
         pages = [self.readme]
         if self.since is not None:
             pages.append(changelog_page_for(ctx, self.since, self.since_label))
-        pages += [table_page_for(ctx, r) for r in ctx.relations]
         pages += [function_page_for(ctx, p, f) for p, f in ctx.functions]
         for path, kind, obj in ctx.types:
             pages.append((enum_page_for if kind == "enum" else domain_page_for)(ctx, path, obj))  # type: ignore[arg-type]
-        return sorted(pages, key=lambda p: p.path)
+        return pages
 
     def write(self, out: str | os.PathLike[str], *, format: str = "md",
               jobs: int | None = None) -> Any:
