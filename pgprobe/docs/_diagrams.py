@@ -11,6 +11,7 @@ small diagram.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -26,6 +27,10 @@ from ..graph._erd import links_for
 from ._page import Diagram
 from ._paths import schema_diagram, table_diagram
 
+# dot names the graph of the 2nd, 3rd... input of one run "page0,1_graph0": the same SVG
+# whichever batch a diagram lands in keeps output byte-stable.
+_BATCH_ID = re.compile(r'(id="(?:a_)?)page\d+,\d+_')
+_SUBGRAPH = re.compile(r"^\s*subgraph\b", re.MULTILINE)
 INSTALL_HINT = "install Graphviz (apt-get install graphviz), or pass --no-diagrams"
 
 
@@ -104,28 +109,43 @@ def _render_chunk(files: list[Path]) -> None:
                                        f"{err[-1] if err else exc}") from None
 
 
+def _batchable(dot: str) -> bool:
+    # dot orders subgraphs by an id taken from string addresses, which a process that laid
+    # out other graphs before has moved: a graph with two or more subgraphs (schema clusters)
+    # gets its own process, so every SVG is the same whatever batch it would have been in.
+    return len(_SUBGRAPH.findall(dot)) <= 1
+
+
 def render_svgs(diagrams: Sequence[Diagram], root: Path, jobs: int | None = None,
                 batch: int = 50) -> int:
-    """Write each diagram's SVG under ``root`` (``dot`` processes in parallel); returns the count."""
+    """Write each diagram's SVG under ``root`` (``dot`` processes in parallel); returns the count.
+
+    A file whose bytes would not change is left alone."""
     if not diagrams:
         return 0
     if shutil.which("dot") is None:
         raise DependencyError("Graphviz's dot program was not found on PATH", hint=INSTALL_HINT)
     jobs = jobs or os.cpu_count() or 1
-    size = max(1, min(batch, -(-len(diagrams) // jobs)))
     with tempfile.TemporaryDirectory(prefix="pgprobe-docs-") as tmp:
         files = []
         for i, d in enumerate(diagrams):
             f = Path(tmp) / f"{i}.gv"
             f.write_text(d.dot, encoding="utf-8")
             files.append(f)
-        chunks = [files[i:i + size] for i in range(0, len(files), size)]
+        grouped = [f for f, d in zip(files, diagrams, strict=True) if _batchable(d.dot)]
+        size = max(1, min(batch, -(-len(grouped) // jobs)))
+        chunks = [grouped[i:i + size] for i in range(0, len(grouped), size)]
+        chunks += [[f] for f, d in zip(files, diagrams, strict=True) if not _batchable(d.dot)]
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             list(pool.map(_render_chunk, chunks))
         for f, d in zip(files, diagrams, strict=True):
             target = root / d.path
+            svg = _BATCH_ID.sub(r"\1", f.with_name(f.name + ".svg").read_text(encoding="utf-8"))
+            data = svg.encode("utf-8")
+            if target.exists() and target.read_bytes() == data:
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(f.with_name(f.name + ".svg"), target)
+            target.write_bytes(data)
     return len(diagrams)
 
 

@@ -141,3 +141,14 @@ def test_html_site_links_resolve(demo_snapshot: Snapshot, tmp_path: Path) -> Non
     tickets = (tmp_path / "tables/public.tickets.html").read_text()
     assert '<figure class="diagram">' in tickets and "<svg" in tickets
     assert ".md\"" not in tickets
+
+
+def test_forked_workers_write_the_same_tree(demo_snapshot: Snapshot, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from pgprobe.docs import _output
+
+    Docs(demo_snapshot).write(tmp_path / "one", jobs=1)
+    monkeypatch.setattr(_output, "PARALLEL_MIN", 1)
+    result = Docs(demo_snapshot).write(tmp_path / "two", jobs=2)
+    assert result.rendered == 11  # ten focus diagrams and the schema's
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
