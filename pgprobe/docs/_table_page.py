@@ -160,7 +160,8 @@ def _summary(rel: Relation, ctx: Context, here: str) -> list[Block]:
     if rel.owner:
         facts.append(f"owner {code(rel.owner)}")
     if rel.kind in ("table", "partitioned_table"):
-        facts.append(f"RLS: {rls_label(rel, ctx.exposed)}")
+        label = rls_label(rel, ctx.exposed)
+        facts.append(label if label.startswith("**RLS") else f"RLS: {label}")
     if rel.partition_bound:
         facts.append(f"partition bound {code(rel.partition_bound)}")
     blocks: list[Block] = [
