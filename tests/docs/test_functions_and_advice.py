@@ -25,6 +25,8 @@ def test_security_definer_search_path_and_execute(scratch_demo_dsn: str) -> None
               update public.tickets set status = 'open' where id = t $$;
             revoke execute on function public.reopen_ticket(bigint) from public, anon;
             grant execute on function public.reopen_ticket(bigint) to authenticated;
+            create function public.assignee_user(public.tickets) returns setof public.users
+              rows 1 language sql stable as $$ select * from public.users where id = $1.assignee $$;
         """)
     docs = Docs(snapshot(scratch_demo_dsn), diagrams=False)
     close = docs.function("public.close_ticket").markdown()
@@ -34,6 +36,9 @@ def test_security_definer_search_path_and_execute(scratch_demo_dsn: str) -> None
     assert "SECURITY DEFINER (runs with its owner's privileges)" in reopen
     assert "| search_path | `\"\"` |" in reopen
     assert "| `anon` | no |" in reopen and "| `authenticated` | yes |" in reopen
+    tickets = docs.table("public.tickets").markdown()
+    assert "**Computed relationships**" in tickets and "`assignee_user(*)`" in tickets
+    assert "`select=*,assignee_user(*)`" in tickets
 
 
 @dataclass

@@ -15,7 +15,9 @@
     var s = 0;
     for (var i = 0; i < terms.length; i++) {
       if (hay.indexOf(terms[i]) < 0) return -1;
-      if (p.key.toLowerCase().indexOf(terms[i]) >= 0) s += 2;
+      var key = p.key.toLowerCase(), name = key.split("(")[0].split(".").pop();
+      if (key.indexOf(terms[i]) >= 0) s += 2;
+      if (name.indexOf(terms[i]) === 0) s += 3;
     }
     return s;
   }
