@@ -56,7 +56,8 @@ def fk_naming(relations: Sequence[Relation]) -> FkNaming:
     counts = Counter(p for _, _, p in found if p != "other")
     if not counts:
         return FkNaming(len(found), None, 0, ())
-    dominant = min(counts, key=lambda p: (-counts[p], p))
+    order = {name: i for i, (name, _) in enumerate(_FK_PATTERNS)}
+    dominant = min(counts, key=lambda p: (-counts[p], order[p]))  # ties: the specific pattern
     exceptions = sorted(f"{r.qualified_name}.{fk.name}" for r, fk, p in found if p != dominant)
     return FkNaming(len(found), dominant, counts[dominant], tuple(exceptions))
 

@@ -13,7 +13,6 @@ prose, table cells and relative links between pages.
 
 from __future__ import annotations
 
-import posixpath
 import re
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
@@ -48,7 +47,20 @@ def code(value: object) -> str:
     return f"{fence}{s}{fence}".replace("|", "\\|")
 
 
+def relative(target: str, from_path: str) -> str:
+    """``target`` as seen from the page at ``from_path`` (both relative to the docs root).
+
+    >>> relative("tables/a.md", "tables/b.md"), relative("README.md", "tables/b.md")
+    ('a.md', '../README.md')
+    """
+    here = from_path.split("/")[:-1]
+    there = target.split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
+
+
 def link(label: str, target: str, from_path: str) -> str:
     """A relative link from the page at ``from_path`` to ``target`` (both root-relative)."""
-    rel = posixpath.relpath(target, posixpath.dirname(from_path) or ".")
-    return f"[{label}]({rel})"
+    return f"[{label}]({relative(target, from_path)})"

@@ -13,8 +13,7 @@ fences, SVG images by relative path).
 
 from __future__ import annotations
 
-import posixpath
-
+from ._inline import relative
 from ._page import Block, Bullets, Code, Diagram, Heading, Page, Paragraph, Table
 
 
@@ -41,7 +40,7 @@ def block_markdown(block: Block, page_path: str) -> str:
         fence = _fence(block.text)
         return f"{fence}{block.language}\n{block.text}\n{fence}"
     if isinstance(block, Diagram):
-        src = posixpath.relpath(block.path, posixpath.dirname(page_path) or ".")
+        src = relative(block.path, page_path)
         return f"![{block.alt}]({src})"
     raise TypeError(f"unknown block {block!r}")
 

@@ -12,6 +12,7 @@ so the Markdown writer concatenates and the HTML writer hands them to markdown-i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 __all__ = ["Block", "Bullets", "Code", "Diagram", "Heading", "Page", "Paragraph", "Table"]
 
@@ -79,11 +80,15 @@ class Page:
     def diagrams(self) -> tuple[Diagram, ...]:
         return tuple(b for b in self.blocks if isinstance(b, Diagram))
 
-    def markdown(self) -> str:
-        """The page as GitHub-flavoured Markdown (what ``pgprobe docs`` writes)."""
+    @cached_property
+    def _markdown(self) -> str:
         from ._markdown import page_markdown
 
         return page_markdown(self)
+
+    def markdown(self) -> str:
+        """The page as GitHub-flavoured Markdown (what ``pgprobe docs`` writes)."""
+        return self._markdown
 
     def _repr_html_(self) -> str:
         from ._html import page_fragment
