@@ -47,6 +47,19 @@ def code(value: object) -> str:
     return f"{fence}{s}{fence}".replace("|", "\\|")
 
 
+_PLAIN_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
+
+
+def sql_name(*parts: str) -> str:
+    """A qualified name as SQL needs it (quoted only where it must be).
+
+    >>> sql_name("public", "Tickets"), sql_name("public", "tickets")
+    ('public."Tickets"', 'public.tickets')
+    """
+    return ".".join(p if _PLAIN_IDENT.match(p) else '"' + p.replace('"', '""') + '"'
+                    for p in parts)
+
+
 def relative(target: str, from_path: str) -> str:
     """``target`` as seen from the page at ``from_path`` (both relative to the docs root).
 

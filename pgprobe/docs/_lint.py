@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from .._errors import InputError
 from ..catalog._model import Snapshot
 from ._context import Context
+from ._inline import sql_name
 
 REQUIREMENTS = ("tables", "columns", "functions", "types")
 DEFAULT_REQUIRE = ("tables", "columns")
@@ -28,12 +29,14 @@ class MissingComment:
     kind: str
     """``table``, ``view``, ``column``, ``function``, ``enum``."""
     name: str
+    sql: str = ""
+    """The object as SQL names it (identifiers quoted where needed)."""
 
     @property
     def fix(self) -> str:
         keyword = {"table": "TABLE", "view": "VIEW", "column": "COLUMN", "function": "FUNCTION",
                    "enum": "TYPE"}[self.kind]
-        return f"COMMENT ON {keyword} {self.name} IS '...';"
+        return f"COMMENT ON {keyword} {self.sql or self.name} IS '...';"
 
 
 def _excluded(name: str, patterns: Sequence[str]) -> bool:
@@ -56,16 +59,19 @@ def lint_comments(snapshot: Snapshot, *, schemas: Sequence[str] | None = None,
         if _excluded(rel.qualified_name, exclude):
             continue
         if "tables" in wanted and not rel.comment:
-            found.append(MissingComment("view" if rel.is_view else "table", rel.qualified_name))
+            found.append(MissingComment("view" if rel.is_view else "table", rel.qualified_name,
+                                        sql_name(rel.schema, rel.name)))
         if "columns" in wanted:
-            found += [MissingComment("column", f"{rel.qualified_name}.{c.name}")
+            found += [MissingComment("column", f"{rel.qualified_name}.{c.name}",
+                                     sql_name(rel.schema, rel.name, c.name))
                       for c in rel.columns
                       if not c.comment and not _excluded(f"{rel.qualified_name}.{c.name}", exclude)]
     if "functions" in wanted:
         found += [MissingComment("function", f.signature) for _, f in ctx.functions
                   if not f.comment and not _excluded(f.qualified_name, exclude)]
     if "types" in wanted:
-        found += [MissingComment("enum", e.qualified_name) for e in snapshot.enums
+        found += [MissingComment("enum", e.qualified_name, sql_name(e.schema, e.name))
+                  for e in snapshot.enums
                   if e.schema in ctx.schemas and not e.comment and not e.extension
                   and not _excluded(e.qualified_name, exclude)]
     return found

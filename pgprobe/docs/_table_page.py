@@ -8,7 +8,7 @@ from collections import defaultdict
 from ..catalog._model import Column, Relation
 from ._access import NO_POLICY, read_access
 from ._context import Context
-from ._inline import cell, code, link, text
+from ._inline import cell, code, link, sql_name, text
 from ._page import Block, Bullets, Code, Heading, Page, Paragraph, Table
 from ._paths import README, table_page
 from ._postgrest import relationship_blocks
@@ -171,7 +171,7 @@ def _summary(rel: Relation, ctx: Context, here: str) -> list[Block]:
         Paragraph(" · ".join(facts)),
     ]
     keyword = _KIND.get(rel.kind, "table").upper().replace("PARTITIONED ", "")
-    hint = code(f"COMMENT ON {keyword} {rel.qualified_name} IS '...'")
+    hint = code(f"COMMENT ON {keyword} {sql_name(rel.schema, rel.name)} IS '...'")
     blocks.append(Paragraph(text(rel.comment) if rel.comment else
                             f"_No comment yet; add one with_ {hint}"))
     return blocks
