@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..catalog._model import Column, Function, Relation, Snapshot
+from ..catalog._model import Column, Function, Relation, Snapshot, _lookup
 from ..relationships import RelationshipIndex
 from ._diagrams import DiagramMaker
 from ._paths import function_page, table_page, type_page
@@ -28,6 +28,10 @@ class Context:
               exposed: Sequence[str] = ("public",), roles: Sequence[str] = DEFAULT_ROLES,
               diagrams: bool = True) -> Context:
         if schemas:
+            known = {s.name for s in snapshot.schemas} | {r.schema for r in snapshot.relations}
+            for name in schemas:
+                if name not in known:
+                    _lookup("schema", name, {k: k for k in known}, "the snapshot")
             chosen = tuple(sorted(set(schemas)))
         else:
             chosen = tuple(sorted(s.name for s in snapshot.schemas if s.expanded))

@@ -141,6 +141,14 @@ def test_html_site_links_resolve(demo_snapshot: Snapshot, tmp_path: Path) -> Non
     tickets = (tmp_path / "tables/public.tickets.html").read_text()
     assert '<figure class="diagram">' in tickets and "<svg" in tickets
     assert ".md\"" not in tickets
+    assert check_docs(tmp_path, demo_snapshot).ok
+
+
+def test_unknown_schema_is_an_error_with_a_hint(demo_snapshot: Snapshot) -> None:
+    from pgprobe import NotFoundError
+
+    with pytest.raises(NotFoundError, match="did you mean public"):
+        Docs(demo_snapshot, schemas=["pubic"])
 
 
 def test_forked_workers_write_the_same_tree(demo_snapshot: Snapshot, tmp_path: Path,
