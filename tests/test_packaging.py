@@ -52,7 +52,8 @@ def test_docs_public_surface() -> None:
     import pgprobe.docs
 
     assert sorted(pgprobe.docs.__all__) == sorted([
-        "DEFAULT_REQUIRE", "REQUIREMENTS", "Docs", "DocsCheck", "Drift", "MissingComment", "Page",
+        "DEFAULT_REQUIRE", "REQUIREMENTS", "Docs", "DocsCheck", "Drift", "LintConfig", "MissingComment",
+        "Page",
         "WriteResult", "check_docs", "lint_comments",
     ])
 

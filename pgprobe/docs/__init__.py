@@ -14,7 +14,7 @@ import types as _types
 from typing import Any as _Any
 
 from ._check import DocsCheck, Drift, check_docs
-from ._lint import DEFAULT_REQUIRE, REQUIREMENTS, MissingComment, lint_comments
+from ._lint import DEFAULT_REQUIRE, REQUIREMENTS, LintConfig, MissingComment, lint_comments
 from ._output import WriteResult
 from ._page import Page
 from ._site import Docs
@@ -25,6 +25,7 @@ __all__ = [
     "Docs",
     "DocsCheck",
     "Drift",
+    "LintConfig",
     "MissingComment",
     "Page",
     "WriteResult",

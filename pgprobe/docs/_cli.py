@@ -57,6 +57,8 @@ def register(subparsers: Any) -> None:
 
     lint = sub.add_parser("lint", help="tables and columns without a comment (exit 1 if any)")
     _source(lint)
+    lint.add_argument("--config", metavar="YAML",
+                      help="lint settings (lint: {require: [...], exclude: [...]}); flags add to it")
     lint.add_argument("--require", action="append", metavar="KIND",
                       help="tables, columns, functions, types (repeatable or comma-separated; "
                            "default: tables,columns)")
@@ -104,12 +106,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_lint(args: argparse.Namespace) -> int:
     from .._terminal import console, print_table
-    from ._lint import DEFAULT_REQUIRE, lint_comments
+    from ._lint import LintConfig, lint_comments
 
-    require = [r.strip() for item in (args.require or DEFAULT_REQUIRE) for r in item.split(",")
+    config = LintConfig.load(args.config) if args.config else LintConfig()
+    require = [r.strip() for item in (args.require or config.require) for r in item.split(",")
                if r.strip()]
     found = lint_comments(_snapshot(args, args.schema), schemas=args.schema, require=require,
-                          exclude=args.exclude)
+                          exclude=[*config.exclude, *args.exclude])
     if not found:
         console().print("every object has a comment", markup=False)
         return 0

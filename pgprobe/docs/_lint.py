@@ -39,6 +39,49 @@ class MissingComment:
         return f"COMMENT ON {keyword} {self.sql or self.name} IS '...';"
 
 
+@dataclass(frozen=True)
+class LintConfig:
+    """What ``docs lint`` requires, from a YAML file (the ``lint`` key of ``.pgprobe-docs.yml``)::
+
+        lint:
+          require: [tables, columns]      # also: functions, types
+          exclude: ["*.created_at", "public.*_log"]
+
+    >>> LintConfig.from_text("lint: {require: [tables], exclude: ['*.id']}")
+    LintConfig(require=('tables',), exclude=('*.id',))
+    """
+
+    require: tuple[str, ...] = DEFAULT_REQUIRE
+    exclude: tuple[str, ...] = ()
+
+    @classmethod
+    def from_text(cls, text: str, where: str = "lint config") -> LintConfig:
+        import yaml
+
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            raise InputError(f"{where}: not valid YAML ({exc})") from None
+        section = data.get("lint", data) if isinstance(data, dict) else None
+        if not isinstance(section, dict):
+            raise InputError(f"{where}: expected a mapping with require and exclude",
+                             hint="lint: {require: [tables, columns], exclude: ['*.created_at']}")
+        require = section.get("require", list(DEFAULT_REQUIRE))
+        exclude = section.get("exclude", [])
+        if not all(isinstance(v, list) and all(isinstance(x, str) for x in v)
+                   for v in (require, exclude)):
+            raise InputError(f"{where}: require and exclude must be lists of strings")
+        return cls(tuple(require), tuple(exclude))
+
+    @classmethod
+    def load(cls, path: str) -> LintConfig:
+        try:
+            text = open(path, encoding="utf-8").read()  # noqa: SIM115 - read at once
+        except OSError as exc:
+            raise InputError(f"cannot read lint config {path}: {exc.strerror}") from None
+        return cls.from_text(text, path)
+
+
 def _excluded(name: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, p) for p in patterns)
 

@@ -112,6 +112,16 @@ def test_lint_lists_missing_comments(demo_snapshot: Snapshot, tmp_path: Path,
     assert main(["docs", "lint", "--snapshot", str(snap_file), "--require", "tables"]) == 1
     assert "COMMENT ON TABLE public.tickets" in capsys.readouterr().out
     assert main(["docs", "lint", "--snapshot", str(snap_file), "--require", "nonsense"]) == 2
+    config = tmp_path / "docs.yml"
+    config.write_text("lint:\n  require: [columns]\n  exclude: ['public.*']\n")
+    assert main(["docs", "lint", "--snapshot", str(snap_file), "--config", str(config)]) == 0
+    config.write_text("lint:\n  require: [columns]\n  exclude: ['public.*.*']\n")
+    capsys.readouterr()
+    assert main(["docs", "lint", "--snapshot", str(snap_file), "--config", str(config),
+                 "--require", "tables"]) == 1
+    assert "COMMENT ON TABLE public.tickets" in capsys.readouterr().out
+    config.write_text("lint: [tables]\n")
+    assert main(["docs", "lint", "--snapshot", str(snap_file), "--config", str(config)]) == 2
 
 
 class _Links(HTMLParser):
