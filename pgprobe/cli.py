@@ -31,6 +31,7 @@ _PLUGINS = {
     "pgprobe.lint._cli": ("lint",),
     "pgprobe.migrations._cli": ("rehearse", "verify", "history", "postmortem"),
     "pgprobe.relationships._cli": ("relationships",),
+    "pgprobe.docs._cli": ("docs",),
 }
 _BUILTIN = ("demo", "snapshot", "connect")
 

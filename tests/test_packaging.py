@@ -44,7 +44,17 @@ def test_public_surface() -> None:
         "PgprobeError", "Probe", "ProbeQueryError", "ServerError", "Snapshot", "connect",
         "snapshot", "load_ipython_extension", "demo", "embedded", "diff", "DiffReport",
         "expect", "erd", "postgrest", "endpoint", "relationships", "types", "lint", "migrations",
-        "notebook",
+        "notebook", "docs",
+    ])
+
+
+def test_docs_public_surface() -> None:
+    import pgprobe.docs
+
+    assert sorted(pgprobe.docs.__all__) == sorted([
+        "DEFAULT_REQUIRE", "REQUIREMENTS", "Docs", "DocsCheck", "Drift", "LintConfig", "MissingComment",
+        "Page",
+        "WriteResult", "check_docs", "lint_comments",
     ])
 
 
