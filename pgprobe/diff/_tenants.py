@@ -20,11 +20,12 @@ grouped, so "37 tenants lack column t00012.c04" reads as one line, not 37 report
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from .._errors import InputError
 from ..catalog import Snapshot
@@ -35,8 +36,7 @@ __all__ = ["FleetReport", "tenants", "tenant_schemas"]
 
 # Kinds that belong to the database, not to one schema: never tenant drift.
 _DATABASE_WIDE = frozenset({"schema", "extension", "publication", "role"})
-_SCHEMA_FIELDS = frozenset({"schema", "ref_schema", "type_schema", "return_type_schema",
-                            "source_schema"})
+_COLLECTIONS = ("relations", "enums", "domains", "composite_types", "functions")
 _BARE_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_$]*")
 
 
@@ -44,51 +44,86 @@ def _quoted(name: str) -> str:
     return name if _BARE_IDENTIFIER.fullmatch(name) else '"' + name.replace('"', '""') + '"'
 
 
-def _renamer(schema: str, as_schema: str) -> tuple[Callable[[str], str], Callable[[str], str]]:
-    """(exact, inside): rename a schema field, and schema-qualified names inside SQL text."""
-    pattern = re.compile(r'(?<![\w$"])(?:' + re.escape(_quoted(schema)) + r")\.")
-    target = _quoted(as_schema) + "."
-
-    def exact(value: str) -> str:
-        return as_schema if value == schema else value
-
-    def inside(text: str) -> str:
-        return pattern.sub(target, text) if schema in text else text
-
-    return exact, inside
+def _json_text(text: str) -> bytes:
+    return orjson.dumps(text)[1:-1]  # as the text appears inside a JSON string
 
 
-def _relabel(value: Any, exact: Callable[[str], str], inside: Callable[[str], str],
-             field_name: str = "") -> Any:
-    if isinstance(value, str):
-        return exact(value) if field_name in _SCHEMA_FIELDS else inside(value)
-    if isinstance(value, tuple):
-        return tuple(_relabel(v, exact, inside, field_name) for v in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        # The model's classes are frozen dataclasses: build the copy without __init__.
-        copy = object.__new__(type(value))
-        copy.__dict__.update({name: _relabel(v, exact, inside, name)
-                              for name, v in vars(value).items()
-                              if not name.startswith("_")})
-        return copy
-    return value
+class _Relabel:
+    """Renames one schema to another inside serialized model objects.
+
+    Objects are compared as JSON bytes (orjson writes the model's dataclasses in C), so a
+    tenant identical to the template costs one serialization and one substitution per object,
+    and only objects that differ are rebuilt for the diff engine. A schema field equal to the
+    tenant's name, and names qualified with it inside SQL text (``tenant_042.plan``,
+    ``"Tenant".t``), become the template's.
+    """
+
+    def __init__(self, schema: str, as_schema: str) -> None:
+        self._same = schema == as_schema
+        # (name as it stands in JSON, what follows it, replacement): a whole string value
+        # (a schema field) and a qualifier inside SQL text.
+        self._forms = [(_json_text(schema), b'"', _json_text(as_schema)),
+                       (_json_text(_quoted(schema)), b".", _json_text(_quoted(as_schema)))]
+        # Literal first, so the search runs at C speed; the context is checked per match.
+        self._patterns = [re.compile(re.escape(name) + re.escape(after)) for name, after, _
+                          in self._forms]
+
+    def __call__(self, obj: Any) -> bytes:
+        raw = orjson.dumps(obj)
+        if self._same:
+            return raw
+        for (name, after, replacement), pattern in zip(self._forms, self._patterns,
+                                                        strict=True):
+            if name in raw:
+                raw = pattern.sub(self._replacer(replacement + after, after == b'"'), raw)
+        return raw
+
+    @staticmethod
+    def _replacer(replacement: bytes, whole_value: bool) -> Any:
+        def swap(match: re.Match[bytes]) -> bytes:
+            start = match.start()
+            before = match.string[start - 1:start]
+            if whole_value:  # the entire JSON string: opened by a quote
+                keep = before != b'"' or match.string[start - 2:start - 1] == b"\\"
+            else:  # a qualifier: not the tail of a longer identifier
+                keep = before.isalnum() or before in (b"_", b"$")
+            return match.group(0) if keep else replacement
+        return swap
 
 
-def _schema_view(snap: Snapshot, schema: str, as_schema: str) -> Snapshot:
-    """The objects of ``schema`` only, named as if they lived in ``as_schema``."""
-    exact, inside = _renamer(schema, as_schema)
+def _key(collection: str, obj: Any, relabel: _Relabel) -> tuple[str, str]:
+    if collection == "functions":  # overloads: the argument types name the schema too
+        return obj.name, orjson.loads(relabel(obj.identity_args)).strip()
+    return obj.name, ""
 
-    def own(items: Sequence[Any]) -> tuple[Any, ...]:
-        mine = [o for o in items if o.schema == schema]
-        if schema == as_schema:
-            return tuple(mine)
-        return tuple(_relabel(o, exact, inside) for o in mine)
 
-    return Snapshot(server_version=snap.server_version,
-                    server_version_num=snap.server_version_num, database=snap.database,
-                    relations=own(snap.relations), enums=own(snap.enums),
-                    domains=own(snap.domains), composite_types=own(snap.composite_types),
-                    functions=own(snap.functions))
+def _encoded(snap: Snapshot, schema: str, relabel: _Relabel
+             ) -> dict[str, dict[tuple[str, str], bytes]]:
+    """Every object of ``schema``, serialized and relabelled, by collection and name."""
+    return {collection: {_key(collection, o, relabel): relabel(o)
+                         for o in getattr(snap, collection) if o.schema == schema}
+            for collection in _COLLECTIONS}
+
+
+def _differing_views(left: dict[str, dict[tuple[str, str], bytes]],
+                     right: dict[str, dict[tuple[str, str], bytes]], base: Snapshot
+                     ) -> tuple[Snapshot, Snapshot]:
+    """Two small snapshots holding only the objects whose bytes differ (or exist on one
+    side), rebuilt from the relabelled bytes."""
+    sides: tuple[dict[str, list[Any]], dict[str, list[Any]]] = ({}, {})
+    for collection in _COLLECTIONS:
+        a, b = left[collection], right[collection]
+        for key in sorted(a.keys() | b.keys()):
+            if a.get(key) == b.get(key):
+                continue
+            for side, encoded in zip(sides, (a, b), strict=True):
+                if key in encoded:
+                    side.setdefault(collection, []).append(orjson.loads(encoded[key]))
+    header = {"server_version": base.server_version,
+              "server_version_num": base.server_version_num, "database": base.database}
+    return tuple(Snapshot.from_dict({"format": "pgprobe.snapshot", "version": 1,
+                                     "snapshot": {**header, **side}})
+                 for side in sides)  # type: ignore[return-value]
 
 
 def tenant_schemas(snap: Snapshot, template: str, *, min_shared: float = 0.5) -> list[str]:
@@ -173,11 +208,12 @@ def tenants(snap: Snapshot, template: str, *, schemas: Collection[str] | None = 
     """
     chosen = sorted(schemas) if schemas is not None else tenant_schemas(
         snap, template, min_shared=min_shared)
-    left = _schema_view(snap, template, template)
+    template_objects = _encoded(snap, template, _Relabel(template, template))
     leave_out = set(exclude) | _DATABASE_WIDE
     report = FleetReport(template)
     for schema in chosen:
-        right = _schema_view(snap, schema, template)
+        tenant_objects = _encoded(snap, schema, _Relabel(schema, template))
+        left, right = _differing_views(template_objects, tenant_objects, snap)
         report.reports[schema] = diff_snapshots(left, right, template, schema,
                                                 schemas=[template], exclude=leave_out)
     return report
