@@ -8,10 +8,12 @@ handful of round trips.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, TypeVar, cast
@@ -473,6 +475,25 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
     )
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a snapshot is built.
+
+    A snapshot allocates hundreds of thousands of small objects; each allocation burst
+    triggers collections, and a full one traverses every object of the process (a notebook
+    kernel's DataFrames, a SQLAlchemy metadata of thousands of tables). The model holds no
+    reference cycles, so nothing is left for the collector to find; its normal thresholds
+    resume afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def snapshot(source: Any = None, schemas: Sequence[str] | None = None, *,
              exclude_schemas: Sequence[str] = (),
              progress: Callable[[str], None] | None = None, parallel: bool = True,
@@ -517,8 +538,9 @@ def snapshot(source: Any = None, schemas: Sequence[str] | None = None, *,
         if unknown:
             raise InputError(f"cannot skip {', '.join(unknown)}",
                              hint=f"skippable kinds: {', '.join(SKIPPABLE)}")
-        rows = _run_all(conn, {"schemas": expanded, "relations": wanted, "skip": tuple(skip)},
-                        progress, second)
+        with _no_cyclic_gc():
+            rows = _run_all(conn, {"schemas": expanded, "relations": wanted,
+                                   "skip": tuple(skip)}, progress, second)
         if wanted is not None:
             keep = set(wanted)
             rows["view_sources"] = [v for v in rows.get("view_sources", [])
@@ -539,4 +561,5 @@ def snapshot(source: Any = None, schemas: Sequence[str] | None = None, *,
         options["relations"] = sorted({".".join(split_name(r)) for r in relations})
     if skip:
         options["skip"] = sorted(skip)
-    return build_snapshot(rows, migrations, expanded, options)
+    with _no_cyclic_gc():
+        return build_snapshot(rows, migrations, expanded, options)

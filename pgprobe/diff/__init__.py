@@ -27,6 +27,7 @@ from ._expect import (
 )
 from ._normalize import normalize_expr, normalize_sql
 from ._report import CHANGE_KINDS, SEVERITIES, Change, DiffReport
+from ._tenants import FleetReport, tenant_schemas, tenants
 from ._yaml import ExpectationsFile, load_expectations, load_expectations_text
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "ExpectationError",
     "Expectations",
     "ExpectationsFile",
+    "FleetReport",
     "FunctionExpectation",
     "PublicationExpectation",
     "TableExpectation",
@@ -51,6 +53,8 @@ __all__ = [
     "load_expectations_text",
     "normalize_expr",
     "normalize_sql",
+    "tenant_schemas",
+    "tenants",
     "types_match",
 ]
 

@@ -6,15 +6,21 @@ Exit codes: 0 same / all expectations hold, 1 different / some failed, 2 error.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 
-from .._errors import PgprobeError
+from .._errors import InputError, PgprobeError
 
 FORMATS = ("text", "json", "markdown")
 
 
 def _diff(args: argparse.Namespace) -> int:
+    if args.tenants:
+        return _tenants(args)
+    if args.b is None:
+        raise InputError("pgprobe diff needs two sources (A B), or one with --tenants TEMPLATE",
+                         hint="pgprobe diff old.json new.json, or pgprobe diff DSN --tenants tpl")
     from ._api import diff
     from ._engine import DEFAULT_EXCLUDE
 
@@ -28,6 +34,26 @@ def _diff(args: argparse.Namespace) -> int:
         print(report.to_json())
     elif args.format == "markdown":
         print(report.to_markdown(), end="")
+    else:
+        print(report.to_text())
+    return report.exit_code
+
+
+def _tenants(args: argparse.Namespace) -> int:
+    from ..catalog import Snapshot, snapshot
+    from ._tenants import tenants
+
+    if args.b is not None:
+        raise InputError("--tenants compares the schemas of one source, not two",
+                         hint=f"pgprobe diff {args.a} --tenants {args.tenants}")
+    source = args.a
+    snap = (Snapshot.load(source) if str(source).endswith(".json")
+            else snapshot(source, schemas=None))
+    report = tenants(snap, args.tenants, schemas=args.schema or None)
+    if args.format == "json":
+        print(json.dumps({"template": report.template, "same": report.same,
+                          "differ": {s: report.reports[s].to_dict() for s in report.differing}},
+                         indent=2, sort_keys=True, default=str))
     else:
         print(report.to_text())
     return report.exit_code
@@ -55,7 +81,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "expectations .yml. Exit 0 same, 1 different, 2 error.",
     )
     p.add_argument("a", help="left / old side: DSN, snapshot .json, or expectations .yml")
-    p.add_argument("b", help="right / new side")
+    p.add_argument("b", nargs="?", help="right / new side (none with --tenants)")
+    p.add_argument("--tenants", metavar="TEMPLATE",
+                   help="compare every schema shaped like TEMPLATE with it, in source A "
+                   "(schema-per-tenant databases); --schema names the tenants")
     p.add_argument("--format", choices=FORMATS, default="text")
     p.add_argument("--schema", action="append", metavar="NAME",
                    help="only these schemas (repeatable)")

@@ -1,0 +1,65 @@
+"""A snapshot in a busy process: right after a SQLAlchemy reflection of the same schema.
+
+    .venv/bin/python bench/gc_bench.py [--tables 2000] [--repeat 5]
+
+A notebook kernel holds many objects; a snapshot must not pay for full collections of them
+(issue 16). Times the snapshot with the collector paused during the build (pgprobe's default)
+and with it left running (the guard replaced by a no-op), in the same process, with the
+reflected MetaData kept alive, and the same in a fresh process for reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+
+from _common import bench_dsn, median_times
+
+import pgprobe
+from pgprobe.catalog import _reader
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tables", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    dsn = bench_dsn(args.tables)
+
+    def take() -> object:
+        return pgprobe.snapshot(dsn, schemas=["app"])
+
+    alone = median_times({"snapshot_fresh_process": take}, repeat=args.repeat)
+
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(dsn.replace("postgresql://", "postgresql+psycopg://", 1))
+    metadata = sqlalchemy.MetaData()
+    metadata.reflect(engine, schema="app")
+    guarded = median_times({"snapshot_after_reflection": take}, repeat=args.repeat)
+    original = _reader._no_cyclic_gc
+    _reader._no_cyclic_gc = contextlib.nullcontext  # type: ignore[assignment]
+    try:
+        unguarded = median_times({"snapshot_after_reflection_gc_running": take},
+                                 repeat=args.repeat)
+    finally:
+        _reader._no_cyclic_gc = original
+    ours = guarded["snapshot_after_reflection"]["median_s"]
+    result = {
+        "tables": args.tables, "reflected_tables": len(metadata.tables),
+        "load_average": os.getloadavg()[0],
+        "timings": {**alone, **guarded, **unguarded},
+        "ratios": {
+            "after reflection / fresh (collector paused)":
+                round(ours / alone["snapshot_fresh_process"]["median_s"], 2),
+            "collector running / paused (after reflection)":
+                round(unguarded["snapshot_after_reflection_gc_running"]["median_s"] / ours, 2),
+        },
+    }
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

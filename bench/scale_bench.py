@@ -1,0 +1,197 @@
+"""Scale: a schema-per-tenant database (TENANTS schemas x TABLES tables) against the peers.
+
+    .venv/bin/python bench/scale_bench.py [--tenants 200] [--tables 100] [--repeat 3]
+    .venv/bin/python bench/scale_bench.py --sizes 2000,5000,10000,20000   # cost vs size + plot
+
+The workload is ``../shared/bench/make_schema.py TABLES`` once per tenant schema (the same
+shape everywhere, as tenants are), rewritten from ``app`` to ``tenant_NNN``, plus a shared
+``public.organizations`` that every tenant's first table references (cross-schema FKs), and a
+few deliberate drifts (every 17th tenant gains a column, every 29th loses a policy) so the
+fleet diff has something to find. Each schema is loaded by its own ``psql`` stream, two at a
+time (the machine has two cores); the loaded database is kept in the benchmark server
+(``$PGPROBE_HOME/bench-scale-embedded``) and reused by later runs.
+
+Measured, medians in one run: whole snapshot vs the raw catalog queries (``peers.py
+raw_catalog``) on the same database, and its peak memory; one tenant's partial snapshot; the
+relationship index; one PGRST200 explanation; ERD focus depth 2; diff of two whole snapshots;
+the fleet diff of every tenant against the template; typegen for one tenant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from _common import median_times, peak_rss_mb, peers, shared_dir
+
+from pgprobe.embedded import Server, default_home
+
+
+def tenant_sql(schema_sql: str, tenant: int) -> str:
+    name = f"tenant_{tenant:03d}"
+    text = schema_sql.replace("create schema if not exists app;", f"create schema {name};")
+    text = text.replace("app.", f"{name}.").replace("schema app ", f"schema {name} ")
+    text += (f"\nalter table {name}.t00000 add column org_id bigint "
+             f"references public.organizations(id);\n")
+    if tenant % 17 == 5:
+        text += f"alter table {name}.t00003 add column legacy_flag boolean;\n"
+    if tenant % 29 == 7:
+        text += f"drop policy t00002_read on {name}.t00002;\n"
+    return text
+
+
+def load(server: Server, tenants: int, tables: int) -> str:
+    """The DSN of the tenants x tables database, loading it on first use."""
+    name = f"tenants{tenants}x{tables}"
+    if server.database_exists(name):
+        return server.dsn(name)
+    schema_sql = subprocess.run(
+        [sys.executable, str(shared_dir() / "bench" / "make_schema.py"), str(tables)],
+        check=True, capture_output=True, text=True).stdout
+    loading = f"{name}_loading"
+    dsn = server.create_database(loading, replace=True)
+    server.psql(dsn, command="create table public.organizations (id bigint primary key, "
+                             "name text); alter table public.organizations enable row level "
+                             "security;")
+    scripts = server.directory / f"{name}_scripts"
+    scripts.mkdir(exist_ok=True)
+    started = time.perf_counter()
+
+    def one(tenant: int) -> None:
+        path = scripts / f"tenant_{tenant:03d}.sql"
+        path.write_text(tenant_sql(schema_sql, tenant))
+        server.psql(dsn, file=path)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        for done, _ in enumerate(pool.map(one, range(tenants)), 1):
+            if done % 20 == 0:
+                print(f"  loaded {done}/{tenants} schemas", file=sys.stderr)
+    server.psql(dsn, command="vacuum analyze")
+    server.admin_execute(f'alter database "{loading}" rename to "{name}"')
+    print(f"loaded {tenants}x{tables} in {time.perf_counter() - started:.0f}s", file=sys.stderr)
+    return server.dsn(name)
+
+
+def relation_count(dsn: str) -> int:
+    import psycopg
+
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute("select count(*) from pg_class c join pg_namespace n on "
+                           "n.oid = c.relnamespace where n.nspname like 'tenant\\_%' "
+                           "or n.nspname = 'public'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def measure(dsn: str, tenants: int, repeat: int) -> dict[str, object]:
+    import pgprobe
+    from pgprobe.diff import diff_snapshots
+    from pgprobe.diff import tenants as fleet_diff
+    from pgprobe.graph import erd
+    from pgprobe.relationships import RelationshipIndex, explain_embed
+    from pgprobe.types import generate
+
+    p = peers()
+    schemas = ["public"] + [f"tenant_{t:03d}" for t in range(tenants)]
+    whole = pgprobe.snapshot(dsn, schemas=schemas)
+    other = pgprobe.snapshot(dsn, schemas=schemas)
+    one = "tenant_042" if tenants > 42 else "tenant_000"
+    index = RelationshipIndex.from_snapshot(whole, schemas)
+
+    def raw_catalog_all_schemas() -> None:
+        # peers.py's four raw queries, each run once over every schema (as one snapshot reads
+        # them), rather than 201 connections of one schema each.
+        import psycopg
+
+        with psycopg.connect(dsn) as conn:
+            for query in p.RAW.values():
+                query = query.replace("= %(schema)s::regnamespace",
+                                      "= any(%(schemas)s::regnamespace[])")
+                conn.execute(query.replace("= %(schema)s", "= any(%(schemas)s)"),
+                             {"schemas": schemas}).fetchall()
+
+    timings = median_times({
+        "snapshot_whole": lambda: pgprobe.snapshot(dsn, schemas=schemas),
+        "raw_catalog": raw_catalog_all_schemas,
+    }, repeat=repeat)
+    timings.update(median_times({
+        "snapshot_one_tenant": lambda: pgprobe.snapshot(dsn, schemas=[one]),
+        "relationship_index": lambda: RelationshipIndex.from_snapshot(whole, schemas),
+        "explain_embed_pgrst200": lambda: explain_embed(index, f"{one}.t00001", "t00002x"),
+        "erd_focus_depth2": lambda: erd(whole, focus=f"{one}.t00010", depth=2),
+        "diff_two_whole_snapshots": lambda: diff_snapshots(whole, other),
+        "fleet_diff_all_tenants": lambda: fleet_diff(whole, "tenant_000"),
+        "typegen_one_tenant": lambda: generate(
+            pgprobe.snapshot(dsn, schemas=[one], skip=("grants", "policies", "triggers")),
+            schemas=[one]),
+    }, repeat=repeat))
+    fleet = fleet_diff(whole, "tenant_000")
+    code = f"import pgprobe; pgprobe.snapshot({dsn!r}, schemas={schemas!r})"
+    ours = timings["snapshot_whole"]["median_s"]
+    return {
+        "tenants": tenants, "tables": sum(1 for r in whole.relations if r.kind == "table"),
+        "pg_class_rows": relation_count(dsn),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "fleet": {"same": len(fleet.same), "differ": len(fleet.differing),
+                  "groups": len(fleet.groups())},
+        "timings": timings,
+        "ratios": {"snapshot / raw_catalog": round(
+            ours / timings["raw_catalog"]["median_s"], 2)},
+        "peak_rss_mb": round(peak_rss_mb(code), 1),
+    }
+
+
+def plot(points: list[dict[str, object]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [int(p["tables"]) for p in points]  # type: ignore[call-overload]
+    seconds = [p["timings"]["snapshot_whole"]["median_s"] for p in points]  # type: ignore[index]
+    memory = [p["peak_rss_mb"] for p in points]
+    fig, left = plt.subplots(figsize=(6, 3.5))
+    left.plot(sizes, seconds, "o-", label="snapshot time (s)")
+    left.set_xlabel("tables")
+    left.set_ylabel("seconds")
+    right = left.twinx()
+    right.plot(sizes, memory, "s--", color="tab:orange", label="peak memory (MB)")
+    right.set_ylabel("MB")
+    fig.legend(loc="upper left")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tenants", type=int, default=200)
+    parser.add_argument("--tables", type=int, default=100, help="tables per tenant schema")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sizes", help="total table counts to sweep (e.g. 2000,5000,10000)")
+    parser.add_argument("--plot", default="docs/benchmarks/scale.png")
+    args = parser.parse_args()
+    server = Server.start("embedded", default_home() / "bench-scale-embedded")
+    if not args.sizes:
+        print(json.dumps(measure(load(server, args.tenants, args.tables), args.tenants,
+                                 args.repeat), indent=2))
+        return
+    points = []
+    for total in (int(s) for s in args.sizes.split(",")):
+        count = max(1, total // args.tables)
+        points.append(measure(load(server, count, args.tables), count, args.repeat))
+        print(json.dumps(points[-1]), flush=True)
+    plot(points, Path(args.plot))
+    xs = [int(p["tables"]) for p in points]  # type: ignore[call-overload]
+    ys = [p["timings"]["snapshot_whole"]["median_s"] for p in points]  # type: ignore[index]
+    slope = (ys[-1] - ys[0]) / (xs[-1] - xs[0]) if len(xs) > 1 else 0.0
+    print(json.dumps({"slope_ms_per_1000_tables": round(slope * 1_000_000, 1)}))
+
+
+if __name__ == "__main__":
+    main()
