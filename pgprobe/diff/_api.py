@@ -68,8 +68,15 @@ def diff(
     assert ra.snapshot is not None and rb.snapshot is not None
     if la == lb:
         la, lb = f"{la} (a)", f"{lb} (b)"
-    return diff_snapshots(ra.snapshot, rb.snapshot, la, lb, schemas=schemas, include=include,
-                          exclude=exclude)
+    report = diff_snapshots(ra.snapshot, rb.snapshot, la, lb, schemas=schemas, include=include,
+                            exclude=exclude)
+    report.sources = (a, b)
+    if kinds == ("live", "live"):
+        # the snapshots hold only the relations that differ: enough for the report; to_sql
+        # reads both databases in full (dependencies, roles) through full_snapshots()
+        report.full_snapshots = lambda: tuple(  # type: ignore[attr-defined]
+            r.snapshot for r in resolve_pair(a, b, schemas=schemas))
+    return report
 
 
 def _app_file(kind: str, app_file: Any, other: Any,
