@@ -128,6 +128,7 @@ class _Generator:
                 self.mark_created(key)
             elif left is not None and right is None:
                 ctx.dropped.add(key)
+                ctx.dropped |= {k for k, o in ctx.lobjs.items() if o.parent == key}
             elif left is not None and right is not None:
                 pairs.append((left, right))
         for left, right in pairs + [(ctx.lobjs[a], ctx.robjs[b]) for a, b in renames.items()]:
@@ -201,7 +202,7 @@ class _Generator:
             k = queue.pop()
             for d in sorted(self.rev.get(k, ())):
                 obj = ctx.lobjs[d]
-                if obj.kind == "column" or obj.parent == k or d in ctx.dropped:
+                if not _rebuildable(obj) or obj.parent == k or d in ctx.dropped:
                     continue
                 if d in ctx.robjs:
                     self.recreate(d)
@@ -214,7 +215,7 @@ class _Generator:
             column = col_key.rsplit(".", 1)[1]
             for d in sorted(self.rev.get(rel_key, ())):
                 obj = ctx.lobjs[d]
-                if d in ctx.dropped or d not in ctx.robjs:
+                if d in ctx.dropped or d not in ctx.robjs or not _rebuildable(obj):
                     continue
                 if obj.kind == "rel" or (obj.kind == "pol" and _mentions(obj, column)):
                     self.recreate(d)
@@ -227,7 +228,7 @@ class _Generator:
         ctx = self.ctx
         for key in sorted(ctx.dropped, key=_kind_rank, reverse=True):
             obj = ctx.lobjs[key]
-            if obj.parent in ctx.dropped:
+            if obj.parent in ctx.dropped and not self.cross_reference(obj):
                 continue
             start = len(ctx.statements)
             EMITTERS[obj.kind].drop(obj, ctx)
@@ -238,6 +239,12 @@ class _Generator:
                 st.provides += (f"gone:{key}", *(f"gone:{c}" for c in children))
                 st.requires += tuple(waits)
 
+    def cross_reference(self, obj: Obj) -> bool:
+        """A foreign key from one dropped table to another: dropped on its own first, so
+        tables that reference each other can go."""
+        ref = f"rel:{obj.item.ref}" if obj.kind == "con" and obj.item.kind == "foreign" else ""
+        return bool(ref) and ref != obj.parent and ref in self.ctx.dropped
+
     def emit_creates(self) -> None:
         ctx = self.ctx
         for key in sorted(ctx.created, key=_kind_rank):
@@ -245,6 +252,14 @@ class _Generator:
             if obj.kind == "column" and obj.parent in ctx.created:
                 continue
             EMITTERS[obj.kind].create(obj, ctx)
+
+
+def _rebuildable(obj: Obj) -> bool:
+    """Objects that can be dropped and created again without losing anything: not tables
+    or their columns (data), not publications (a dropped member table leaves by itself)."""
+    if obj.kind in ("column", "pub"):
+        return False
+    return not (obj.kind == "rel" and not obj.item.is_view)
 
 
 def table_schema(obj: Obj) -> str:

@@ -184,11 +184,18 @@ def _copy_rows(source_dsn: str, conn: psycopg.Connection[Any], snap: Snapshot, l
     conn.execute("set session_replication_role = origin")
 
 
-def _compare(conn_dsn: str, want: Snapshot, schemas: list[str], others: list[Snapshot]
-             ) -> DiffReport:
+def _snapshot(dsn: str, schemas: list[str]) -> Snapshot:
+    """The scratch database's snapshot, expanding those of ``schemas`` it has."""
     from ...catalog import snapshot
 
-    got = snapshot(conn_dsn, schemas=schemas)
+    with psycopg.connect(dsn) as conn:
+        have = {r[0] for r in conn.execute("select nspname from pg_namespace")}
+    return snapshot(dsn, schemas=[s for s in schemas if s in have] or ["public"])
+
+
+def _compare(conn_dsn: str, want: Snapshot, schemas: list[str], others: list[Snapshot]
+             ) -> DiffReport:
+    got = _snapshot(conn_dsn, schemas)
     report = diff_snapshots(got, want, "scratch", "expected", schemas=schemas)
     known = {e.name for s in [want, *others] for e in s.extensions}
     keep = [c for c in report if not (c.object_kind == "extension" and
@@ -258,10 +265,9 @@ def _create_roles(conn: psycopg.Connection[Any], names: set[str]) -> None:
 def _restore(conn: psycopg.Connection[Any], dsn: str, source: Snapshot, schemas: list[str]
              ) -> tuple[DiffReport, str | None, Statement | None]:
     """Build the source's schema in the scratch database from its snapshot."""
-    from ...catalog import snapshot
     from ._generate import generate
 
-    empty = snapshot(dsn, schemas=schemas)
+    empty = _snapshot(dsn, schemas)
     added = diff_snapshots(empty, source, "scratch", "source", schemas=schemas)
     wanted = DiffReport([c for c in added if c.change != "removed"], "scratch", "source",
                         left=empty, right=source)
