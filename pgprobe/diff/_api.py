@@ -13,7 +13,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from .._errors import DependencyError, InputError
+from .._errors import InputError
 from ._engine import DEFAULT_EXCLUDE, diff_snapshots
 from ._expect import Expectations
 from ._fast import live_pair, load_pair
@@ -82,19 +82,16 @@ def diff(
 def _app_file(kind: str, app_file: Any, other: Any,
               schemas: Collection[str] | None) -> DiffReport:
     """A TypeScript types file or an app field map against a database / snapshot, through
-    :mod:`pgprobe.types` (the report's left side is the file)."""
-    try:
-        from .. import types as ts
-    except ImportError as exc:
-        raise DependencyError(f"comparing a {kind} file needs pgprobe.types ({exc})") from None
+    the comparer registered for that kind (:mod:`pgprobe.types` provides both; the report's
+    left side is the file)."""
+    from ._adapters import comparer
+
+    compare = comparer(kind)
     target = resolve(other, schemas=list(schemas) if schemas is not None else None)
     if target.snapshot is None:
         raise InputError(f"cannot compare a {kind} file with an expectations file")
-    if kind == "types":
-        report: DiffReport = ts.check(app_file, target.snapshot,
-                                      list(schemas) if schemas is not None else None)
-    else:
-        report = ts.check_field_map(app_file, target.snapshot)
+    report: DiffReport = compare(app_file, target.snapshot,
+                                 list(schemas) if schemas is not None else None)
     report.right_label = target.label
     return report
 

@@ -30,7 +30,8 @@ _FAMILIES = {
 }
 _BINARY = {("character varying", "text"), ("text", "character varying"),
            ("cidr", "inet")}
-_CROSS = {("numeric", "bool"), ("bool", "numeric"), ("json", "numeric"), ("json", "bool")}
+_CROSS = {("boolean", "integer"), ("integer", "boolean"), ("jsonb", "boolean"),
+          *(("jsonb", n) for n in _FAMILIES["numeric"])}
 
 
 def _base(t: str) -> str:
@@ -60,7 +61,7 @@ def conversion(old: str, new: str, *, enum: bool = False) -> tuple[str, bool]:
         return "cast", True
     if fo == "text" or fn == "text" or enum:
         return "parse", True
-    if (fo, fn) in _CROSS:
+    if (_base(old).removesuffix("[]"), _base(new).removesuffix("[]")) in _CROSS:
         return "parse", True
     return "none", True
 

@@ -50,6 +50,7 @@ EMITTERS: dict[str, Any] = {
     "con": Constraints, "idx": Indexes, "trg": Triggers, "pol": Policies, "pub": Publications,
 }
 _KIND_ORDER = list(EMITTERS)
+_LATE_DROPS = {"schema", "extension", "enum", "domain", "composite", "func"}
 _CHILDREN = {"columns": "column", "constraints": "con", "indexes": "idx", "triggers": "trg",
              "policies": "pol"}
 
@@ -235,9 +236,12 @@ class _Generator:
             children = [k for k, o in ctx.lobjs.items() if o.parent == key]
             waits = [f"gone:{d}" for d in self.rev.get(key, ()) if d in ctx.dropped
                      and ctx.lobjs[d].parent != key]
+            late = obj.kind in _LATE_DROPS and key not in ctx.recreated
             for st in ctx.statements[start:]:
                 st.provides += (f"gone:{key}", *(f"gone:{c}" for c in children))
                 st.requires += tuple(waits)
+                if late:  # after columns, defaults and signatures moved off it
+                    st.phase = 4
 
     def cross_reference(self, obj: Obj) -> bool:
         """A foreign key from one dropped table to another: dropped on its own first, so
