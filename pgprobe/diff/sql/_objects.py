@@ -117,8 +117,12 @@ class _Builder:
         self.funcs_by_name: dict[str, list[str]] = defaultdict(list)
         self.types: dict[str, str] = {}
         self.relations = {r.qualified_name for r in snap.relations}
-        expanded = {s.name for s in snap.schemas if s.expanded}
-        self.schemas = expanded or {r.schema for r in snap.relations}
+        # a snapshot that lists no schemas (built by hand) keeps every object
+        self.schemas: set[str] | None = {s.name for s in snap.schemas if s.expanded} \
+            if snap.schemas else None
+
+    def wanted(self, schema: str) -> bool:
+        return self.schemas is None or schema in self.schemas
 
     def add(self, obj: Obj) -> Obj:
         self.objs[obj.key] = obj
@@ -141,7 +145,7 @@ class _Builder:
     def build(self) -> dict[str, Obj]:
         snap = self.snap
         for s in snap.schemas:
-            if s.name in self.schemas and s.name != "public":
+            if self.wanted(s.name) and s.name != "public":
                 self.add(Obj(f"schema:{s.name}", "schema", s.name, s))
         for e in snap.extensions:
             if e.name != "plpgsql":
@@ -150,12 +154,12 @@ class _Builder:
         for kind, group in (("enum", snap.enums), ("domain", snap.domains),
                             ("composite", snap.composite_types)):
             for t in group:
-                if t.schema in self.schemas and t.extension is None:
+                if self.wanted(t.schema) and t.extension is None:
                     self.types[t.qualified_name] = f"{kind}:{t.qualified_name}"
                     self.add(Obj(f"{kind}:{t.qualified_name}", kind, t.qualified_name, t,
                                  deps={f"schema:{t.schema}"}))
         for f in snap.functions:
-            if f.schema in self.schemas and f.extension is None and f.kind in ("function",
+            if self.wanted(f.schema) and f.extension is None and f.kind in ("function",
                                                                                   "procedure"):
                 self.funcs_by_name[f.qualified_name].append(f"func:{f.signature}")
         self.type_deps()
@@ -163,7 +167,7 @@ class _Builder:
             if f"func:{f.signature}" in self.funcs_by_name.get(f.qualified_name, ()):
                 self.function(f)
         for rel in snap.relations:
-            if rel.schema in self.schemas and rel.extension is None:
+            if self.wanted(rel.schema) and rel.extension is None:
                 self.relation(rel)
         for p in snap.publications:
             self.add(Obj(f"pub:{p.name}", "pub", p.name, p,
