@@ -9,6 +9,7 @@ system, by PGPROBE_TEST_PG).
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import uuid
@@ -129,10 +130,9 @@ def bench_db(pg_server: Server, shared_dir: Path) -> Iterator[object]:
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(_bench_schema(shared_dir, tables, seed))  # type: ignore[call-overload]
             for statement in extra.split(";\n"):
-                try:  # an edit the schema refuses (a dependency) is simply not made
+                # an edit the schema refuses (a dependency) is simply not made
+                with contextlib.suppress(psycopg.Error):
                     conn.execute(statement)  # type: ignore[call-overload]
-                except psycopg.Error:
-                    pass
         return dsn
 
     yield make

@@ -72,7 +72,7 @@ def sql_refs(text: str | None, expression: bool = True) -> Refs:
         if isinstance(node, ast.RangeVar):
             rels.add(f"{node.schemaname or 'public'}.{node.relname}")
         elif isinstance(node, ast.FuncCall):
-            parts = [p.sval for p in node.funcname]
+            parts = [p.sval for p in node.funcname or ()]
             funcs.add(".".join(parts) if len(parts) > 1 else f"pg_catalog.{parts[0]}")
     return Refs(frozenset(rels), frozenset(funcs))
 
@@ -95,17 +95,18 @@ def nextval_sequences(default: str | None) -> list[str]:
     """Sequences a column default takes values from: ``nextval('public.t_id_seq'::regclass)``."""
     if not default or "nextval(" not in default:
         return []
-    out = []
+    out: list[str] = []
     try:
         tree = pglast.parse_sql(f"SELECT {default}")
     except pglast.parser.ParseError:
         return []
     for node in _walk(tree):
-        if isinstance(node, ast.FuncCall) and node.funcname[-1].sval == "nextval" and node.args:
+        if isinstance(node, ast.FuncCall) and node.funcname and \
+                node.funcname[-1].sval == "nextval" and node.args:
             arg = node.args[0]
             while isinstance(arg, ast.TypeCast):
                 arg = arg.arg
-            if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
+            if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String) and arg.val.sval:
                 out.append(arg.val.sval)
     return out
 

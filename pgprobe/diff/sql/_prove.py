@@ -14,6 +14,7 @@ proven: source + migration == target
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -256,10 +257,8 @@ def prove(migration: Migration, *, server: Any = None, flavor: str | None = None
 def _create_roles(conn: psycopg.Connection[Any], names: set[str]) -> None:
     have = {r[0] for r in conn.execute("select rolname from pg_roles")}
     for name in sorted(names - have):
-        try:
+        with contextlib.suppress(psycopg.errors.DuplicateObject):  # made meanwhile
             conn.execute(sql.SQL("create role {} nologin").format(sql.Identifier(name)))
-        except psycopg.errors.DuplicateObject:  # another session made it meanwhile
-            pass
 
 
 def _restore(conn: psycopg.Connection[Any], dsn: str, source: Snapshot, schemas: list[str]
