@@ -13,8 +13,9 @@ copy of the source, and the result is compared with the target by ``pgprobe.diff
 * ``pgprobe``: ``pgprobe diff SRC DST --sql --allow-data-loss --schema app``
 * ``migra``: ``migra --unsafe --schema app SRC DST`` (PyPI, its own venv: ``sqlalchemy<2``,
   ``psycopg2-binary``), and the same with ``--with-privileges``
-* ``results``: ``results`` (PyPI, migra's successor) ``diff`` of the two databases, if its
-  command line offers one (reported as missing otherwise; never faked)
+* ``results``: ``results dbdiff --schema app --with-privileges SRC DST`` (PyPI, migra's
+  successor; its own venv with ``psycopg2-binary``)
+Tools that are not installed are reported as missing, never faked.
 
 Then the 2,000-table pair (the benchmark schema and a copy with six edits): the median wall
 time of ``pgprobe diff --sql`` and ``migra``, end to end, alternating, and of
@@ -95,7 +96,8 @@ def migra_sql(migra: str, src: str, dst: str, privileges: bool) -> str:
 
 
 def results_sql(results: str, src: str, dst: str) -> str:
-    out = subprocess.run([results, "diff", src, dst], capture_output=True, text=True)
+    out = subprocess.run([results, "dbdiff", "--schema", "app", "--with-privileges", src, dst],
+                         capture_output=True, text=True)
     if out.returncode not in (0, 1, 2, 3):
         raise RuntimeError(out.stderr.strip()[-300:])
     return out.stdout

@@ -77,7 +77,8 @@ def test_retype_keeps_data_with_using_and_names_the_rewrite() -> None:
     after = Snapshot(relations=(_table("t", _id(), Column("n", 2, "bigint", "int8")),))
     (st,) = diff(before, after).to_sql().statements
     assert st.sql.endswith('TYPE bigint USING "n"::bigint')
-    assert st.lock == "ACCESS EXCLUSIVE" and [h.kind for h in st.hazards] == ["table_rewrite"]
+    assert st.lock == "ACCESS EXCLUSIVE"
+    assert [h.kind for h in st.hazards] == ["table_rewrite", "access_exclusive"]
 
 
 def test_enum_labels_added_in_place_before_and_after() -> None:
@@ -173,3 +174,23 @@ def test_demo_story_clean_migration_is_proven(demo_dsn: str, declared_dsn: str,
         obj = change.path.split(".columns.")[0].split(".indexes.")[0]
         assert any(st.object.startswith(obj.split(".comment")[0]) for st in migration), change
     assert "tickets_parent_ticket_id_idx" in out
+
+
+def test_cli_sql_from_snapshot_files(tmp_path: object, capsys: pytest.CaptureFixture[str]
+                                     ) -> None:
+    from pathlib import Path
+
+    before = Snapshot(relations=(_table("t", _id()),))
+    after = Snapshot(relations=(_table("t", _id(), Column("note", 2, "text", "text")),))
+    a, b, out = (Path(str(tmp_path)) / n for n in ("a.json", "b.json", "m.sql"))
+    before.save(a)
+    after.save(b)
+    assert main(["diff", str(a), str(b), "--sql"]) == 1
+    assert 'ADD COLUMN "note" text' in capsys.readouterr().out
+    assert main(["diff", str(a), str(b), "-o", str(out)]) == 1
+    assert 'ADD COLUMN "note" text' in out.read_text()
+    assert main(["diff", str(a), str(a), "--sql"]) == 0
+    assert main(["diff", str(b), str(a), "--sql"]) == 1  # refused, and said so
+    assert "refused public.t.note" in capsys.readouterr().err
+    missing = Path(str(tmp_path)) / "nope.json"
+    assert main(["diff", str(a), str(missing), "--sql"]) == 2

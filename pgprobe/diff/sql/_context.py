@@ -36,7 +36,13 @@ class Context:
              transactional: bool = True) -> Statement:
         name = obj.name if isinstance(obj, Obj) else obj
         okind = kind or (obj.kind if isinstance(obj, Obj) else "")
-        st = Statement(sql, name, okind, action, lock, list(hazards), transactional,
+        hazards = list(hazards)
+        if lock == "ACCESS EXCLUSIVE" and isinstance(obj, Obj) and action != "drop":
+            table = obj.parent or (obj.key if obj.kind == "rel" else "")
+            if self.existing_table(table) and table not in self.created:
+                hazards.append(Hazard("access_exclusive", "reads and writes of the table wait "
+                                      "until the transaction commits"))
+        st = Statement(sql, name, okind, action, lock, hazards, transactional,
                        tuple(provides), tuple(requires), phase)
         self.statements.append(st)
         return st

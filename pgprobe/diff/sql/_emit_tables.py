@@ -77,6 +77,9 @@ class Relations:
         what = {"view": "VIEW", "materialized_view": "MATERIALIZED VIEW",
                 "foreign_table": "FOREIGN TABLE"}.get(rel.kind, "TABLE")
         hazards = []
+        if obj.key in ctx.recreated:
+            hazards.append(Hazard("breaks_dependents", "dropped and created again (its "
+                                  "definition or what it reads changes); grants restored"))
         if what == "TABLE":
             if obj.key not in ctx.recreated and not ctx.options.allow_data_loss:
                 ctx.refuse(obj.name, "dropping the table deletes its rows")
