@@ -30,12 +30,15 @@ def diff(
     exclude: Collection[str] = DEFAULT_EXCLUDE,
     left_label: str | None = None,
     right_label: str | None = None,
+    full: bool = False,
 ) -> DiffReport:
     """Compare two schema sources (left ``a`` = old / expected, right ``b`` = new / actual).
 
     Each side is a Snapshot, a saved snapshot file, a DSN / Probe / connection, or an
     expectations ``.yml`` (then the report lists what the other side breaks). ``schemas``
-    limits the comparison; ``include`` / ``exclude`` pick object kinds.
+    limits the comparison; ``include`` / ``exclude`` pick object kinds. ``full=True`` reads
+    two live databases in full at once (what ``to_sql`` needs) instead of only the
+    relations that differ.
     """
     kinds = (classify(a), classify(b))
     for app_side, (ka, kb) in (("a", kinds), ("b", kinds[::-1])):
@@ -59,7 +62,7 @@ def diff(
     if kinds == ("file", "file"):
         sa, sb = load_pair(a, b)
         ra, rb = Resolved(Path(a).name, snapshot=sa), Resolved(Path(b).name, snapshot=sb)
-    elif kinds == ("live", "live") and isinstance(a, str) and isinstance(b, str):
+    elif kinds == ("live", "live") and isinstance(a, str) and isinstance(b, str) and not full:
         sa, sb = live_pair(a, b, schemas)
         ra, rb = Resolved(label_of(a), snapshot=sa), Resolved(label_of(b), snapshot=sb)
     else:
@@ -71,7 +74,7 @@ def diff(
     report = diff_snapshots(ra.snapshot, rb.snapshot, la, lb, schemas=schemas, include=include,
                             exclude=exclude)
     report.sources = (a, b)
-    if kinds == ("live", "live"):
+    if kinds == ("live", "live") and not full:
         # the snapshots hold only the relations that differ: enough for the report; to_sql
         # reads both databases in full (dependencies, roles) through full_snapshots()
         report.full_snapshots = lambda: tuple(  # type: ignore[attr-defined]

@@ -21,8 +21,10 @@ def _diff(args: argparse.Namespace) -> int:
 
     exclude = set(DEFAULT_EXCLUDE) | set(args.exclude or ())
     include = set(args.include) if args.include else None
-    report = diff(args.a, args.b, schemas=args.schema or None, include=include, exclude=exclude)
-    if args.sql or args.prove or args.output:
+    wants_sql = args.sql or args.prove or args.output
+    report = diff(args.a, args.b, schemas=args.schema or None, include=include, exclude=exclude,
+                  full=bool(wants_sql))
+    if wants_sql:
         return _migration(report, args)
     if args.severity:
         keep = ("error", "warning", "info")[: ("error", "warning", "info").index(args.severity) + 1]

@@ -64,10 +64,13 @@ def embed_hazards(obj: Obj, ctx: Context, renamed_to: str | None = None) -> list
         return []
     rel = (obj.parent or "")[4:]
     try:
-        from ...relationships import RelationshipIndex
+        index = getattr(ctx, "_relationships", None)
+        if index is None:
+            from ...relationships import RelationshipIndex
 
-        index = RelationshipIndex.from_snapshot(ctx.source, sorted(
-            {r.schema for r in ctx.source.relations}))
+            index = RelationshipIndex.from_snapshot(ctx.source, sorted(
+                {r.schema for r in ctx.source.relations}))
+            ctx._relationships = index  # type: ignore[attr-defined]
         uses = [r for r in index if getattr(r, "constraint", None) == con.name
                 and r.table.qualified in (rel, con.ref)]
     except Exception:  # the index is advisory: a failure must not stop the migration

@@ -15,7 +15,7 @@ from ._quote import ident, qualified
 
 
 def swap_enum(old: Obj, new: Obj, ctx: Context) -> set[str]:
-    """Emit the rebuild; return the keys of the tables whose columns were converted."""
+    """Emit the rebuild; return the keys of the columns converted."""
     removed = [v for v in old.item.labels if v not in new.item.labels]
     if removed and not ctx.options.allow_data_loss:
         ctx.refuse(new.name, f"labels {', '.join(removed)} are removed: rows holding them "
@@ -31,7 +31,7 @@ def swap_enum(old: Obj, new: Obj, ctx: Context) -> set[str]:
         key = f"column:{rel}.{col}"
         if key not in ctx.lobjs or f"rel:{rel}" in ctx.dropped:
             continue
-        tables.add(f"rel:{rel}")
+        tables.add(key)
         c = ctx.target.table(rel).column(col)
         stmt = f"ALTER TABLE {qualified(rel)} ALTER COLUMN {ident(col)}"
         before = ctx.lobjs[key].item

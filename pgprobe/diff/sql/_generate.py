@@ -103,7 +103,14 @@ def _in_schemas(objs: dict[str, Obj], schemas: Iterable[str] | None) -> dict[str
             return o.name if o.kind == "schema" else next(iter(wanted))
         return o.name.split(".", 1)[0]
 
-    return {k: o for k, o in objs.items() if schema_of(o) in wanted}
+    if all(schema_of(o) in wanted for o in objs.values()):
+        return objs
+    kept = {k: o for k, o in objs.items() if schema_of(o) in wanted}
+    if hasattr(objs, "_builder"):
+        from ._objects import ObjectMap
+
+        return ObjectMap(kept, objs._builder)
+    return kept
 
 
 class _Generator:
@@ -115,6 +122,12 @@ class _Generator:
         self.ctx = Context(source, target, lobjs, robjs, options)
         self.rev = dependents(lobjs)
         self.retyped: set[str] = set()
+        self.lchildren = _children(lobjs)
+        self.rchildren = _children(robjs)
+        for objs, children in ((lobjs, self.lchildren), (robjs, self.rchildren)):
+            for key in touched_relations(self.report):
+                if hasattr(objs, "columns_of"):
+                    children.setdefault(key, []).extend(objs.columns_of(key))
 
     def run(self) -> Migration:
         ctx = self.ctx
@@ -129,7 +142,7 @@ class _Generator:
                 self.mark_created(key)
             elif left is not None and right is None:
                 ctx.dropped.add(key)
-                ctx.dropped |= {k for k, o in ctx.lobjs.items() if o.parent == key}
+                ctx.dropped.update(self.lchildren.get(key, ()))
             elif left is not None and right is not None:
                 pairs.append((left, right))
         for left, right in pairs + [(ctx.lobjs[a], ctx.robjs[b]) for a, b in renames.items()]:
@@ -168,8 +181,8 @@ class _Generator:
     def mark_created(self, key: str) -> None:
         ctx = self.ctx
         ctx.created.add(key)
-        for k, o in ctx.robjs.items():
-            if o.parent == key and k not in ctx.lobjs or (o.parent == key and key in ctx.recreated):
+        for k in self.rchildren.get(key, ()):
+            if k not in ctx.lobjs or key in ctx.recreated:
                 ctx.created.add(k)
 
     def alter(self, left: Obj, right: Obj) -> None:
@@ -179,7 +192,7 @@ class _Generator:
         if EMITTERS[right.kind].alter(left, right, ctx):
             return
         if right.kind == "enum":
-            self.retyped |= {f"enumcol:{t}" for t in swap_enum(left, right, ctx)}
+            self.retyped |= swap_enum(left, right, ctx)
             self.recreate_dependents_of(left.key, skip_columns=True)
             return
         self.recreate(left.key)
@@ -189,7 +202,8 @@ class _Generator:
         ctx.recreated.add(key)
         ctx.dropped.add(key)
         self.mark_created(key)
-        for k, o in ctx.lobjs.items():  # children go with their parent
+        for k in self.lchildren.get(key, ()):  # children go with their parent
+            o = ctx.lobjs[k]
             if o.parent == key:
                 ctx.dropped.add(k)
                 if k in ctx.robjs and o.kind != "column":
@@ -233,7 +247,7 @@ class _Generator:
                 continue
             start = len(ctx.statements)
             EMITTERS[obj.kind].drop(obj, ctx)
-            children = [k for k, o in ctx.lobjs.items() if o.parent == key]
+            children = self.lchildren.get(key, [])
             waits = [f"gone:{d}" for d in self.rev.get(key, ()) if d in ctx.dropped
                      and ctx.lobjs[d].parent != key]
             late = obj.kind in _LATE_DROPS and key not in ctx.recreated
@@ -256,6 +270,18 @@ class _Generator:
             if obj.kind == "column" and obj.parent in ctx.created:
                 continue
             EMITTERS[obj.kind].create(obj, ctx)
+
+
+def touched_relations(report: DiffReport) -> set[str]:
+    return {k for k in touched_keys(report)[0] if k.startswith("rel:")}
+
+
+def _children(objs: dict[str, Obj]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for k, o in objs.items():
+        if o.parent is not None:
+            out.setdefault(o.parent, []).append(k)
+    return out
 
 
 def _rebuildable(obj: Obj) -> bool:

@@ -117,7 +117,7 @@ class _Builder:
         self.objs: dict[str, Obj] = {}
         self.funcs_by_name: dict[str, list[str]] = defaultdict(list)
         self.types: dict[str, str] = {}
-        self.relations = {r.qualified_name for r in snap.relations}
+        self.relations = {r.qualified_name: r for r in snap.relations}
         # a snapshot that lists no schemas (built by hand) keeps every object
         self.schemas: set[str] | None = {s.name for s in snap.schemas if s.expanded} \
             if snap.schemas else None
@@ -138,6 +138,8 @@ class _Builder:
         return f"rel:{qualified}" if qualified in self.relations else None
 
     def refs_deps(self, refs: Refs) -> set[str]:
+        if not refs.relations and not refs.functions:
+            return set()
         deps = {f"rel:{r}" for r in refs.relations}
         for f in refs.functions:
             deps.update(self.funcs_by_name.get(f, ()))
@@ -210,13 +212,11 @@ class _Builder:
         if rel.view_definition:
             deps |= self.refs_deps(sql_refs(rel.view_definition, expression=False))
             deps.discard(rkey)
-        for c in rel.columns:
-            deps |= self.column_deps(c)
+        column_deps = [self.column_deps(c) for c in rel.columns]
+        for cd in column_deps:
+            deps |= cd
         self.add(Obj(rkey, "rel", rel.qualified_name, rel, deps=deps))
-        for c in rel.columns:
-            self.add(Obj(f"column:{rel.qualified_name}.{c.name}", "column",
-                         f"{rel.qualified_name}.{c.name}", c, rkey,
-                         {rkey} | self.column_deps(c)))
+        # columns become objects when asked for (ObjectMap): 20,000 of them cost time
         for con in rel.constraints:
             if con.kind != "not_null" and not con.inherited:
                 self.constraint(rel, con)
@@ -230,7 +230,9 @@ class _Builder:
             self.policy(rel, p)
 
     def column_deps(self, c: Column) -> set[str]:
-        deps = set()
+        deps: set[str] = set()
+        if c.type_schema == "pg_catalog" and c.default is None and c.generated is None:
+            return deps
         dep = self.type_dep(c.type_schema, c.udt_name or c.base_type)
         if dep:
             deps.add(dep)
@@ -244,7 +246,7 @@ class _Builder:
         deps = {rkey} | self.refs_deps(sql_refs(_check_expr(con.definition)))
         if con.kind == "foreign" and con.ref:
             deps.add(f"rel:{con.ref}")
-            target = next((r for r in self.snap.relations if r.qualified_name == con.ref), None)
+            target = self.relations.get(con.ref)
             for other in target.constraints if target else ():
                 if other.kind in ("primary", "unique") and other.columns == con.ref_columns:
                     deps.add(f"con:{con.ref}.{other.name}")
@@ -286,9 +288,48 @@ def _check_expr(definition: str | None) -> str | None:
     return text
 
 
-def catalog_objects(snap: Snapshot) -> dict[str, Obj]:
+class ObjectMap(dict[str, Obj]):
+    """The objects by key; a column (``column:schema.table.name``) is made on first use."""
+
+    def __init__(self, objs: dict[str, Obj], builder: _Builder) -> None:
+        super().__init__(objs)
+        self._builder = builder
+
+    def _column(self, key: str) -> Obj | None:
+        if not key.startswith("column:"):
+            return None
+        rel_name, _, column = key[7:].rpartition(".")
+        rel_obj = dict.get(self, f"rel:{rel_name}")
+        if rel_obj is None or not rel_obj.item.has_column(column):
+            return None
+        c = rel_obj.item.column(column)
+        obj = Obj(key, "column", key[7:], c, rel_obj.key,
+                  {rel_obj.key, *self._builder.column_deps(c)})
+        self[key] = obj
+        return obj
+
+    def __missing__(self, key: str) -> Obj:
+        obj = self._column(key)
+        if obj is None:
+            raise KeyError(key)
+        return obj
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or (isinstance(key, str) and
+                                                self._column(key) is not None)
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[key] if key in self else default
+
+    def columns_of(self, rel_key: str) -> list[str]:
+        rel_obj = dict.get(self, rel_key)
+        return [f"column:{rel_key[4:]}.{c.name}" for c in rel_obj.item.columns] if rel_obj else []
+
+
+def catalog_objects(snap: Snapshot) -> ObjectMap:
     """Every object of the snapshot's expanded schemas, keyed, with dependencies."""
-    return _Builder(snap).build()
+    builder = _Builder(snap)
+    return ObjectMap(builder.build(), builder)
 
 
 def dependents(objs: dict[str, Obj]) -> dict[str, set[str]]:

@@ -130,11 +130,15 @@ class _Scratch:
                 self.owned.stop(remove=True)
 
 
-def _execute(conn: psycopg.Connection[Any], statements: list[Statement]) -> tuple[
-        str | None, Statement | None]:
-    """Run statements in their transactional batches; the first error stops everything."""
+def _execute(conn: psycopg.Connection[Any], statements: list[Statement],
+             chunk: int | None = None) -> tuple[str | None, Statement | None]:
+    """Run statements in their transactional batches; the first error stops everything.
+    ``chunk`` commits every so many statements (restoring thousands of tables in one
+    transaction would run out of lock slots)."""
     migration = Migration(statements)
-    for transactional, group in migration.batches():
+    batches = [(t, g[i:i + chunk]) for t, g in migration.batches()
+               for i in range(0, len(g), chunk)] if chunk else migration.batches()
+    for transactional, group in batches:
         current: Statement | None = None
         try:
             if transactional:
@@ -168,10 +172,10 @@ def _copy_rows(source_dsn: str, conn: psycopg.Connection[Any], snap: Snapshot, l
     from ...connect import connect
 
     conn.execute("set session_replication_role = replica")  # FKs: any table order
+    parents = {r.partition_of for r in snap.relations if r.partition_of}
     with connect(source_dsn) as probe:
         for r in snap.relations:
-            if r.kind != "table" or r.partition_of is None and any(
-                    x.partition_of == r.qualified_name for x in snap.relations):
+            if r.kind != "table" or r.qualified_name in parents:
                 continue
             cols = [c.name for c in r.columns if not c.generated]
             names = sql.SQL(", ").join(sql.Identifier(c) for c in cols)
@@ -271,7 +275,7 @@ def _restore(conn: psycopg.Connection[Any], dsn: str, source: Snapshot, schemas:
     wanted = DiffReport([c for c in added if c.change != "removed"], "scratch", "source",
                         left=empty, right=source)
     restore = generate(wanted, MigrationOptions(allow_data_loss=True))
-    error, failed = _execute(conn, restore.statements)
+    error, failed = _execute(conn, restore.statements, chunk=1000)
     if error is not None:
         return DiffReport([]), f"restoring the source failed: {error}", failed
     gaps = _compare(dsn, source, schemas, [])
