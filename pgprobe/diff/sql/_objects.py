@@ -37,7 +37,7 @@ from ...catalog._model import (
 _SYSTEM = ("pg_catalog", "information_schema")
 
 
-@dataclass
+@dataclass(slots=True)
 class Obj:
     key: str
     kind: str
@@ -118,6 +118,7 @@ class _Builder:
         self.funcs_by_name: dict[str, list[str]] = defaultdict(list)
         self.types: dict[str, str] = {}
         self.relations = {r.qualified_name: r for r in snap.relations}
+        self._unique: dict[str, dict[tuple[str, ...], list[str]]] = {}
         # a snapshot that lists no schemas (built by hand) keeps every object
         self.schemas: set[str] | None = {s.name for s in snap.schemas if s.expanded} \
             if snap.schemas else None
@@ -241,24 +242,35 @@ class _Builder:
                 deps |= self.refs_deps(sql_refs(expr))
         return deps
 
+    def unique_keys(self, rel_name: str) -> dict[tuple[str, ...], list[str]]:
+        """Keys of the constraints and indexes that make these columns unique."""
+        found = self._unique.get(rel_name)
+        if found is None:
+            found = {}
+            target = self.relations.get(rel_name)
+            for other in target.constraints if target else ():
+                if other.kind in ("primary", "unique"):
+                    found.setdefault(other.columns, []).append(f"con:{rel_name}.{other.name}")
+            for i in target.indexes if target else ():
+                if i.unique:
+                    found.setdefault(i.columns, []).append(f"idx:{rel_name}.{i.name}")
+            self._unique[rel_name] = found
+        return found
+
     def constraint(self, rel: Relation, con: Constraint) -> None:
         rkey = f"rel:{rel.qualified_name}"
-        deps = {rkey} | self.refs_deps(sql_refs(_check_expr(con.definition)))
+        deps = {rkey}
+        if con.kind == "check":
+            deps |= self.refs_deps(sql_refs(_check_expr(con.definition)))
         if con.kind == "foreign" and con.ref:
             deps.add(f"rel:{con.ref}")
-            target = self.relations.get(con.ref)
-            for other in target.constraints if target else ():
-                if other.kind in ("primary", "unique") and other.columns == con.ref_columns:
-                    deps.add(f"con:{con.ref}.{other.name}")
-            for i in target.indexes if target else ():
-                if i.unique and i.columns == con.ref_columns:
-                    deps.add(f"idx:{con.ref}.{i.name}")
+            deps.update(self.unique_keys(con.ref).get(con.ref_columns, ()))
         self.add(Obj(f"con:{rel.qualified_name}.{con.name}", "con",
                      f"{rel.qualified_name}.{con.name}", con, rkey, deps))
 
     def index(self, rel: Relation, i: Index) -> None:
         rkey = f"rel:{rel.qualified_name}"
-        deps = {rkey} | self.refs_deps(sql_refs(i.predicate))
+        deps = {rkey} | self.refs_deps(sql_refs(i.predicate)) if i.predicate else {rkey}
         self.add(Obj(f"idx:{rel.qualified_name}.{i.name}", "idx", f"{rel.qualified_name}.{i.name}",
                      i, rkey, deps))
 
