@@ -194,3 +194,18 @@ def test_cli_sql_from_snapshot_files(tmp_path: object, capsys: pytest.CaptureFix
     assert "refused public.t.note" in capsys.readouterr().err
     missing = Path(str(tmp_path)) / "nope.json"
     assert main(["diff", str(a), str(missing), "--sql"]) == 2
+
+
+def test_dropped_foreign_key_names_the_postgrest_embeds(demo_snapshot: Snapshot) -> None:
+    import dataclasses
+
+    acts = demo_snapshot.table("public.ticket_activities")
+    fk = next(c for c in acts.foreign_keys if c.ref == "public.tickets")
+    changed = dataclasses.replace(acts, constraints=tuple(c for c in acts.constraints
+                                                          if c is not fk))
+    target = dataclasses.replace(demo_snapshot, relations=tuple(
+        changed if r is acts else r for r in demo_snapshot.relations))
+    (st,) = diff(demo_snapshot, target).to_sql().statements
+    assert st.sql.endswith(f'DROP CONSTRAINT "{fk.name}"')
+    (hazard,) = [h for h in st.hazards if h.kind == "postgrest_embed"]
+    assert fk.name in hazard.message and "ticket_activities" in hazard.message
