@@ -331,7 +331,9 @@ class ObjectMap(dict[str, Obj]):
                                                 self._column(key) is not None)
 
     def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
-        return self[key] if key in self else default
+        if key in self:  # noqa: SIM401 (this IS get: the check makes a column on demand)
+            return self[key]
+        return default
 
     def columns_of(self, rel_key: str) -> list[str]:
         rel_obj = dict.get(self, rel_key)
