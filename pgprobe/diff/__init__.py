@@ -5,7 +5,8 @@
 True
 
 ``diff(a, b)`` compares Snapshots, saved snapshot files, live databases or an expectations
-file; ``expect(snap)`` is the notebook assertion API; ``check(file, db)`` runs a YAML file.
+file; ``expect(snap)`` is the notebook assertion API; ``check(file, db)`` runs a YAML file;
+``diff(a, b).to_sql()`` is the :class:`Migration` from ``a`` to ``b`` (``.prove()`` it).
 """
 
 import sys as _sys
@@ -29,6 +30,7 @@ from ._normalize import normalize_expr, normalize_sql
 from ._report import CHANGE_KINDS, SEVERITIES, Change, DiffReport
 from ._tenants import FleetReport, tenant_schemas, tenants
 from ._yaml import ExpectationsFile, load_expectations, load_expectations_text
+from .sql import Migration, MigrationOptions
 
 __all__ = [
     "CHANGE_KINDS",
@@ -43,6 +45,8 @@ __all__ = [
     "ExpectationsFile",
     "FleetReport",
     "FunctionExpectation",
+    "Migration",
+    "MigrationOptions",
     "PublicationExpectation",
     "TableExpectation",
     "check",

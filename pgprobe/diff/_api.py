@@ -13,7 +13,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from .._errors import DependencyError, InputError
+from .._errors import InputError
 from ._engine import DEFAULT_EXCLUDE, diff_snapshots
 from ._expect import Expectations
 from ._fast import live_pair, load_pair
@@ -30,12 +30,15 @@ def diff(
     exclude: Collection[str] = DEFAULT_EXCLUDE,
     left_label: str | None = None,
     right_label: str | None = None,
+    full: bool = False,
 ) -> DiffReport:
     """Compare two schema sources (left ``a`` = old / expected, right ``b`` = new / actual).
 
     Each side is a Snapshot, a saved snapshot file, a DSN / Probe / connection, or an
     expectations ``.yml`` (then the report lists what the other side breaks). ``schemas``
-    limits the comparison; ``include`` / ``exclude`` pick object kinds.
+    limits the comparison; ``include`` / ``exclude`` pick object kinds. ``full=True`` reads
+    two live databases in full at once (what ``to_sql`` needs) instead of only the
+    relations that differ.
     """
     kinds = (classify(a), classify(b))
     for app_side, (ka, kb) in (("a", kinds), ("b", kinds[::-1])):
@@ -59,7 +62,7 @@ def diff(
     if kinds == ("file", "file"):
         sa, sb = load_pair(a, b)
         ra, rb = Resolved(Path(a).name, snapshot=sa), Resolved(Path(b).name, snapshot=sb)
-    elif kinds == ("live", "live") and isinstance(a, str) and isinstance(b, str):
+    elif kinds == ("live", "live") and isinstance(a, str) and isinstance(b, str) and not full:
         sa, sb = live_pair(a, b, schemas)
         ra, rb = Resolved(label_of(a), snapshot=sa), Resolved(label_of(b), snapshot=sb)
     else:
@@ -68,26 +71,30 @@ def diff(
     assert ra.snapshot is not None and rb.snapshot is not None
     if la == lb:
         la, lb = f"{la} (a)", f"{lb} (b)"
-    return diff_snapshots(ra.snapshot, rb.snapshot, la, lb, schemas=schemas, include=include,
-                          exclude=exclude)
+    report = diff_snapshots(ra.snapshot, rb.snapshot, la, lb, schemas=schemas, include=include,
+                            exclude=exclude)
+    report.sources = (a, b)
+    if kinds == ("live", "live") and not full:
+        # the snapshots hold only the relations that differ: enough for the report; to_sql
+        # reads both databases in full (dependencies, roles) through full_snapshots()
+        report.full_snapshots = lambda: tuple(  # type: ignore[attr-defined]
+            r.snapshot for r in resolve_pair(a, b, schemas=schemas))
+    return report
 
 
 def _app_file(kind: str, app_file: Any, other: Any,
               schemas: Collection[str] | None) -> DiffReport:
     """A TypeScript types file or an app field map against a database / snapshot, through
-    :mod:`pgprobe.types` (the report's left side is the file)."""
-    try:
-        from .. import types as ts
-    except ImportError as exc:
-        raise DependencyError(f"comparing a {kind} file needs pgprobe.types ({exc})") from None
+    the comparer registered for that kind (:mod:`pgprobe.types` provides both; the report's
+    left side is the file)."""
+    from ._adapters import comparer
+
+    compare = comparer(kind)
     target = resolve(other, schemas=list(schemas) if schemas is not None else None)
     if target.snapshot is None:
         raise InputError(f"cannot compare a {kind} file with an expectations file")
-    if kind == "types":
-        report: DiffReport = ts.check(app_file, target.snapshot,
-                                      list(schemas) if schemas is not None else None)
-    else:
-        report = ts.check_field_map(app_file, target.snapshot)
+    report: DiffReport = compare(app_file, target.snapshot,
+                                 list(schemas) if schemas is not None else None)
     report.right_label = target.label
     return report
 

@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from .._errors import InputError, PgprobeError
 
@@ -26,7 +27,11 @@ def _diff(args: argparse.Namespace) -> int:
 
     exclude = set(DEFAULT_EXCLUDE) | set(args.exclude or ())
     include = set(args.include) if args.include else None
-    report = diff(args.a, args.b, schemas=args.schema or None, include=include, exclude=exclude)
+    wants_sql = args.sql or args.prove or args.output
+    report = diff(args.a, args.b, schemas=args.schema or None, include=include, exclude=exclude,
+                  full=bool(wants_sql))
+    if wants_sql:
+        return _migration(report, args)
     if args.severity:
         keep = ("error", "warning", "info")[: ("error", "warning", "info").index(args.severity) + 1]
         report = report.filter(severity=keep)
@@ -57,6 +62,33 @@ def _tenants(args: argparse.Namespace) -> int:
     else:
         print(report.to_text())
     return report.exit_code
+def _migration(report: Any, args: argparse.Namespace) -> int:
+    """``diff --sql [-o FILE] [--prove]``: the migration script, and its proof."""
+    from .. import _terminal
+    from ._sources import classify
+    from .sql import MigrationOptions
+
+    options = MigrationOptions(concurrently=args.concurrently,
+                               allow_data_loss=args.allow_data_loss,
+                               schemas=args.schema or None, owners=args.owners)
+    migration = report.to_sql(options)
+    out = _terminal.console()
+    err = _terminal.console(stderr=True)
+    if args.output:
+        migration.save(args.output)
+        err.print(f"wrote {len(migration)} statements to {args.output}", markup=False)
+    else:
+        out.print(migration.sql(), end="", soft_wrap=True, markup=False)
+    for refusal in migration.refused:
+        err.print(f"refused {refusal.object}: {refusal.reason} ({refusal.hint})", markup=False)
+    if args.prove:
+        source_dsn = args.a if classify(args.a) == "live" else None
+        proof = migration.prove(flavor=args.server, source_dsn=source_dsn,
+                                rows=args.rows if source_dsn else 0)
+        (out if not args.output else err).print(proof.to_text(), soft_wrap=True, markup=False)
+        if not proof.proven:
+            return 1
+    return migration.exit_code
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -93,6 +125,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--exclude", action="append", metavar="KIND", help="leave out object kinds")
     p.add_argument("--severity", choices=("error", "warning", "info"),
                    help="only changes at least this severe")
+    m = p.add_argument_group("migration SQL (A is the source, B the target)")
+    m.add_argument("--sql", action="store_true",
+                   help="print the SQL that turns A into B (hazards as comments)")
+    m.add_argument("-o", "--output", metavar="FILE", help="write the SQL to FILE (implies --sql)")
+    m.add_argument("--prove", action="store_true",
+                   help="apply the SQL to A's schema in a scratch database and diff with B")
+    m.add_argument("--concurrently", action="store_true",
+                   help="build and drop indexes concurrently (the script is split around them)")
+    m.add_argument("--allow-data-loss", action="store_true",
+                   help="make changes that drop data instead of refusing them")
+    m.add_argument("--owners", action="store_true", help="also set owners")
+    m.add_argument("--server", choices=("embedded", "system"), default="embedded",
+                   help="scratch server for --prove (default: embedded PostgreSQL)")
+    m.add_argument("--rows", type=int, default=100, metavar="N",
+                   help="with --prove and a live A: copy up to N rows per table first and "
+                   "check they survive (0: schema only; default 100)")
     p.set_defaults(func=_diff)
 
     c = sub.add_parser(

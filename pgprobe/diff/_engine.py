@@ -590,4 +590,4 @@ def diff_snapshots(
                 left.extensions, right.extensions)
     if d.wanted("role") and left.roles != right.roles:
         d.keyed(Kind("role", "", ROLE_ATTRS, "info", "warning"), "roles", left.roles, right.roles)
-    return DiffReport(d.out, left_label, right_label)
+    return DiffReport(d.out, left_label, right_label, left=left, right=right)

@@ -134,11 +134,28 @@ class DiffReport:
         right_label: str = "right",
         *,
         title: str | None = None,
+        left: Any = None,
+        right: Any = None,
     ) -> None:
         self.changes: tuple[Change, ...] = tuple(changes)
         self.left_label = left_label
         self.right_label = right_label
         self.title = title
+        self.left = left
+        """The left Snapshot when the report compares two snapshots (``to_sql`` reads it)."""
+        self.right = right
+        self.sources: tuple[Any, Any] | None = None
+        """What was compared (DSNs, files, snapshots), when the report came from ``diff``."""
+
+    def to_sql(self, options: Any = None, **kwargs: Any) -> Any:
+        """The :class:`~pgprobe.diff.sql.Migration` that turns the left side into the right.
+
+        ``options`` is a :class:`~pgprobe.diff.sql.MigrationOptions`, or pass its fields:
+        ``report.to_sql(allow_data_loss=True, concurrently=True)``.
+        """
+        from .sql import generate
+
+        return generate(self, options, **kwargs)
 
     # -- container ---------------------------------------------------------
     def __len__(self) -> int:
@@ -203,7 +220,8 @@ class DiffReport:
             and ok(c.severity, severity)
             and (path_prefix is None or c.path.startswith(path_prefix))
         ]
-        return DiffReport(kept, self.left_label, self.right_label, title=self.title)
+        return DiffReport(kept, self.left_label, self.right_label, title=self.title,
+                          left=self.left, right=self.right)
 
     def paths(self) -> list[str]:
         return [c.path for c in self.changes]
@@ -211,7 +229,8 @@ class DiffReport:
     def sorted(self) -> DiffReport:
         """Changes ordered by path, then severity."""
         kept = sorted(self.changes, key=lambda c: (c.path, _SEVERITY_RANK[c.severity]))
-        return DiffReport(kept, self.left_label, self.right_label, title=self.title)
+        return DiffReport(kept, self.left_label, self.right_label, title=self.title,
+                          left=self.left, right=self.right)
 
     def __add__(self, other: DiffReport) -> DiffReport:
         return DiffReport(

@@ -44,16 +44,11 @@ def label_of(source: Any) -> str:
 
 
 def _live_snapshot(source: Any, schemas: Sequence[str] | None) -> Snapshot:
-    import pgprobe
+    from ..catalog import snapshot
 
-    snap_fn: Any = getattr(pgprobe, "snapshot", None)
-    if snap_fn is None:  # foundation not exported yet: use the catalog reader directly
-        from ..catalog._reader import snapshot as reader
-
-        snap_fn = reader
     if schemas is None:
-        return snap_fn(source)
-    return snap_fn(source, schemas=list(schemas))
+        return snapshot(source)
+    return snapshot(source, schemas=list(schemas))
 
 
 _TS_SUFFIXES = (".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs", ".jsx")

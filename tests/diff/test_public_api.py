@@ -7,7 +7,8 @@ import pgprobe.diff
 def test_all_is_pinned() -> None:
     assert sorted(pgprobe.diff.__all__) == [
         "CHANGE_KINDS", "Change", "Check", "DEFAULT_EXCLUDE", "DiffReport", "EnumExpectation",
-        "ExpectationError", "Expectations", "ExpectationsFile", "FleetReport", "FunctionExpectation",
+        "ExpectationError", "Expectations", "ExpectationsFile", "FleetReport",
+        "FunctionExpectation", "Migration", "MigrationOptions",
         "PublicationExpectation", "SEVERITIES", "TableExpectation", "check", "diff",
         "diff_snapshots", "expect", "load_expectations", "load_expectations_text",
         "normalize_expr", "normalize_sql", "tenant_schemas", "tenants", "types_match",
