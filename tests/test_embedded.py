@@ -10,6 +10,7 @@ import psycopg
 import pytest
 
 from pgprobe import demo
+from pgprobe._scratch import is_scratch
 from pgprobe.embedded import Server
 from tests._servers import server_directory
 
@@ -58,6 +59,7 @@ def test_demo_up_down_reset(monkeypatch: pytest.MonkeyPatch, pg_flavor: str) -> 
     try:
         assert demo.up(pg_flavor) == dsn  # type: ignore[arg-type]
         with psycopg.connect(dsn, autocommit=True) as conn:
+            assert is_scratch(conn)  # the demo is scratch: PostgREST writes run, rolled back
             conn.execute("delete from public.ticket_activities")
         assert demo.reset(pg_flavor) == dsn  # type: ignore[arg-type]
         with psycopg.connect(dsn) as conn:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import psycopg
 
+from .._scratch import mark_scratch
 from ..embedded import Flavor, Server, default_home, directory_lock
 
 __all__ = ["DEMO_DB", "load", "migrations_dir", "up", "down", "reset", "server_dir"]
@@ -91,6 +92,9 @@ def up(flavor: Flavor = "embedded", *, reload: bool = False) -> str:
             except Exception:
                 server.drop_database(DEMO_DB)
                 raise
+        # The demo is a scratch database: PostgREST writes against it run (rolled back)
+        # without an explicit opt-in. Marked on every start, so older demo databases are too.
+        mark_scratch(server.dsn(DEMO_DB))
         return server.dsn(DEMO_DB)
 
 

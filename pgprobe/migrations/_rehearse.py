@@ -28,6 +28,7 @@ import psycopg
 from psycopg import sql
 
 from .._errors import InputError, ServerError
+from .._scratch import mark_scratch
 from ._declared import Declared, Effects, statement_effects
 from ._files import MigrationFile, migration_files
 from ._platform import scratch_flavor
@@ -124,6 +125,7 @@ def rehearse(
         created_db = f"pgprobe_rehearsal_{secrets.token_hex(4)}"
         server.create_database(created_db)
         dsn = server.dsn(created_db)
+        mark_scratch(dsn)  # pgprobe's own throwaway database: probes may write to it
         server_desc = f"{getattr(server, 'flavor', 'embedded')} server"
     result = Rehearsal(files=[FileResult(str(f.path), f.version, f.name) for f in files],
                        server=server_desc, database=created_db or "")

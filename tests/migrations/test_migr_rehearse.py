@@ -292,3 +292,17 @@ def test_rerun_check_reports_files_that_cannot_run_twice(tmp_path: Path, scratch
     with psycopg.connect(scratch_dsn) as conn:
         assert conn.execute("select count(*) from supabase_migrations.schema_migrations"
                             ).fetchone() == (2,)
+
+
+def test_the_rehearsal_database_is_marked_scratch(tmp_path: Path, pg_server: Server) -> None:
+    """pgprobe's own throwaway database is scratch (PostgREST probes may write to it); the
+    server it runs on is untouched otherwise."""
+    from pgprobe._scratch import is_scratch
+
+    folder = write(tmp_path / "m", {"001_t.sql": "create table public.t (id int);"})
+    r = rehearse(folder, server=pg_server, keep=True, supabase=False)
+    try:
+        with psycopg.connect(pg_server.dsn(r.database)) as conn:
+            assert is_scratch(conn)
+    finally:
+        pg_server.drop_database(r.database)
