@@ -52,6 +52,7 @@ _LAZY = {
     "lint": ("pgprobe.lint", None),
     "migrations": ("pgprobe.migrations", None),
     "notebook": ("pgprobe.notebook", None),
+    "advise": ("pgprobe.advise", None),
 }
 
 __all__ = [

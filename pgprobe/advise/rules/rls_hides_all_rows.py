@@ -19,7 +19,7 @@ def reading_policies(ctx: Context, rel: Relation, role: str) -> list[Policy]:
 
 
 class RlsHidesAllRows(Rule):
-    name, level, category = "rls_hides_all_rows", "WARN", "api"
+    name, level, category = "rls_hides_all_rows", "INFO", "api"
     title = "Readable by grant, filtered to nothing by RLS"
     what = ("An exposed table with RLS enabled that `anon` or `authenticated` may SELECT, but "
             "no permissive SELECT (or ALL) policy applies to that role.")
