@@ -12,7 +12,9 @@ from .ambiguous_embed import AmbiguousEmbed
 from .anon_security_definer_function_executable import AnonSecurityDefinerFunctionExecutable
 from .auth_rls_initplan import AuthRlsInitplan
 from .auth_users_exposed import AuthUsersExposed
-from .authenticated_security_definer_function_executable import AuthenticatedSecurityDefinerFunctionExecutable
+from .authenticated_security_definer_function_executable import (
+    AuthenticatedSecurityDefinerFunctionExecutable,
+)
 from .duplicate_index import DuplicateIndex
 from .extension_in_public import ExtensionInPublic
 from .extension_versions_outdated import ExtensionVersionsOutdated

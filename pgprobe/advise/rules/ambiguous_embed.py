@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ...relationships import ComputedRelationship, RelationshipIndex
+from ...relationships import ComputedRelationship, Relationship, RelationshipIndex
 from .._context import Context
 from .._finding import Finding
 from ._base import Rule
@@ -27,7 +27,7 @@ class AmbiguousEmbed(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         index = RelationshipIndex.from_snapshot(ctx.snapshot, list(ctx.exposed))
-        by_pair: dict[tuple[str, str, str], list[object]] = defaultdict(list)
+        by_pair: dict[tuple[str, str, str], list[Relationship]] = defaultdict(list)
         for rel in index:
             if isinstance(rel, ComputedRelationship):
                 continue
@@ -35,8 +35,7 @@ class AmbiguousEmbed(Rule):
         for (schema, origin, target), rels in sorted(by_pair.items()):
             if len(index.candidates(schema, origin, target)) < 2:
                 continue
-            hints = sorted({index.embed_target(r, schema) or r.embed_hint  # type: ignore[attr-defined]
-                            for r in rels})
+            hints = sorted({index.embed_target(r, schema) or r.embed_hint for r in rels})
             yield self.finding(schema, origin,
                                f"Embedding {target} from {schema}.{origin} is ambiguous "
                                f"({len(rels)} relationships); use one of: {', '.join(hints)}.",

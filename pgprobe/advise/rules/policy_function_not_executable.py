@@ -23,7 +23,7 @@ def called_functions(expr: str | None) -> tuple[tuple[str, str], ...]:
 
     class Calls(Visitor):  # type: ignore[misc]
         def visit_FuncCall(self, ancestors: object, node: FuncCall) -> None:  # noqa: N802
-            parts = [n.sval for n in node.funcname]
+            parts = [n.sval for n in node.funcname or ()]
             if len(parts) == 2:
                 found.append((parts[0], parts[1]))
 
