@@ -11,7 +11,9 @@ def squashed(expr: str | None) -> str:
 
 
 def always_true(expr: str | None) -> bool:
-    """>>> always_true("( 1 = 1 )"), always_true("owner = auth.uid()")
+    """Whether the expression is one of the trivially true forms.
+
+    >>> always_true("( 1 = 1 )"), always_true("owner = auth.uid()")
     (True, False)
     """
     return squashed(expr) in _TRUE_FORMS
