@@ -33,7 +33,8 @@ class AmbiguousEmbed(Rule):
                 continue
             by_pair[(rel.table.schema, rel.table.name, rel.foreign_table.name)].append(rel)
         for (schema, origin, target), rels in sorted(by_pair.items()):
-            if len(index.candidates(schema, origin, target)) < 2:
+            # one relationship to a table cannot be ambiguous by that table's name
+            if len(rels) < 2 or len(index.candidates(schema, origin, target)) < 2:
                 continue
             hints = sorted({index.embed_target(r, schema) or r.embed_hint for r in rels})
             yield self.finding(schema, origin,

@@ -14,13 +14,15 @@ def _unquote(name: str) -> str:
     return name[1:-1].replace('""', '"') if len(name) > 1 and name[0] == name[-1] == '"' else name
 
 
-def _covers(index: Index, columns: tuple[str, ...]) -> bool:
-    keys = tuple(_unquote(c) for c in index.columns) + index.include
-    return index.valid and keys[: len(columns)] == columns
+def _keys(index: Index) -> tuple[str, ...]:
+    """The index's columns in order, key columns then INCLUDE columns (as ``indkey``)."""
+    return tuple(_unquote(c) for c in index.columns) + index.include
 
 
 def covering_index(rel: Relation, columns: tuple[str, ...]) -> Index | None:
-    return next((i for i in rel.indexes if _covers(i, columns)), None)
+    """A valid index whose leading columns are ``columns``, in that order."""
+    n = len(columns)
+    return next((i for i in rel.indexes if i.valid and _keys(i)[:n] == columns), None)
 
 
 class UnindexedForeignKeys(Rule):
