@@ -18,7 +18,9 @@ class FkeyToAuthUnique(Rule):
     why = ("Supabase Auth owns those constraints and may drop or change them in an upgrade; "
            "the foreign key then blocks the upgrade or breaks sign-ups.")
     fix = "Reference `auth.users(id)` (the primary key) instead, or drop the foreign key."
-    example = ("create table public.phones (phone text references auth.users (phone));")
+    example = ("-- Supabase's auth.users has a unique phone\n"
+               "create unique index if not exists users_phone_key on auth.users (phone);\n"
+               "create table public.phones (phone text primary key references auth.users (phone));")
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         unknown = False

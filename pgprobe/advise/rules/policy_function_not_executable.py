@@ -43,7 +43,7 @@ class PolicyFunctionNotExecutable(Rule):
            "denied for function\", often right after a `revoke execute ... from public`.")
     fix = "`grant execute on function ... to <role>;` or rewrite the policy without it."
     example = ("create function public.is_member() returns bool language sql stable as 'select true';\n"
-               "revoke execute on function public.is_member() from public;\n"
+               "revoke execute on function public.is_member() from public, anon, authenticated;\n"
                "create table public.docs (id bigint primary key);\n"
                "alter table public.docs enable row level security;\n"
                "create policy members on public.docs for select using ((select public.is_member()));")
