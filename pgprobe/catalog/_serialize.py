@@ -7,6 +7,7 @@ keys are sorted here, so the same database always gives the same bytes.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import os
 import types
@@ -111,7 +112,15 @@ def from_dict(data: dict[str, Any]) -> Snapshot:
     if int(data.get("version", 0)) > VERSION:
         raise InputError(f"snapshot format version {data.get('version')} is newer than this "
                          f"pgprobe understands ({VERSION})", hint="upgrade pgprobe")
-    snap: Snapshot = _build(Snapshot, data["snapshot"])
+    # a large snapshot is about a million new objects and no garbage: pausing the cyclic
+    # collector while they are made halves the time
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        snap: Snapshot = _build(Snapshot, data["snapshot"])
+    finally:
+        if paused:
+            gc.enable()
     return snap
 
 

@@ -180,3 +180,6 @@ create table public.ok_policy_fn (id bigint primary key);
 alter table public.ok_policy_fn enable row level security;
 create policy staff on public.ok_policy_fn for select to authenticated
   using ((select public.is_staff()));
+
+-- unsupported_reg_types also lists an index on such a column (its attribute has the type)
+create index t_reg_type_fn on public.t_reg_type (fn);

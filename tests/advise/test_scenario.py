@@ -30,7 +30,7 @@ TRIGGERS: dict[str, set[str]] = {
     "rls_references_user_metadata": {"public.t_user_metadata"},
     "materialized_view_in_api": {"public.t_matview"},
     "foreign_table_in_api": {"public.t_foreign"},
-    "unsupported_reg_types": {"public.t_reg_type"},
+    "unsupported_reg_types": {"public.t_reg_type", "public.t_reg_type_fn"},
     "insecure_queue_exposed_in_api": {"pgmq.q_jobs"},
     "table_bloat": {"public.t_bloat"},
     "fkey_to_auth_unique": {"public.t_fk_auth_unique"},
@@ -99,7 +99,7 @@ def test_details_name_the_sub_objects(report: AdviseReport) -> None:
     sens = next(f for f in report.findings if f.rule == "sensitive_columns_exposed")
     assert sens.evidence["columns"] == ["Password", "api_key"]
     reg = [f.evidence["column"] for f in report.findings if f.rule == "unsupported_reg_types"]
-    assert reg == ["fn"]  # regclass is supported
+    assert reg == ["fn", "fn"]  # the column and its index; regclass is supported
     amb = next(f for f in report.findings if f.rule == "ambiguous_embed"
                and f.object == "t_two_fks")
     assert sorted(amb.evidence["hints"]) == ["people!t_two_fks_author_id_fkey",

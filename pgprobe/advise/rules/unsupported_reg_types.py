@@ -28,9 +28,15 @@ class UnsupportedRegTypes(Rule):
         for rel in ctx.relations(managed=True):
             if rel.schema in _SKIPPED:
                 continue
-            for col in rel.columns:
-                if col.type_schema == "pg_catalog" and col.udt_name in REG_TYPES:
-                    yield self._column(rel.schema, rel.name, col.name, col.udt_name)
+            reg = {c.name: c.udt_name for c in rel.columns
+                   if c.type_schema == "pg_catalog" and c.udt_name in REG_TYPES}
+            for name, typ in reg.items():
+                yield self._column(rel.schema, rel.name, name, typ)
+            # an index on such a column stores the same type (PostgreSQL lists its attributes too)
+            for idx in rel.indexes:
+                for name in dict.fromkeys(idx.columns + idx.include):
+                    if name in reg:
+                        yield self._column(rel.schema, idx.name, name, reg[name])
         for comp in ctx.snapshot.composite_types:
             if comp.schema in _SKIPPED:
                 continue
