@@ -24,14 +24,16 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory test-embedded
 	$(MAKE) --no-print-directory test-system
 
+# The Splinter oracle (tests/advise/test_oracle.py) needs a local Splinter checkout that CI
+# cannot fetch: it is deselected here and run by hand (see docs/advisors.md, "Oracle").
 test-embedded: $(STAMP)
-	PGPROBE_TEST_PG=embedded $(PY) -m pytest $(PYTEST_ARGS)
+	PGPROBE_TEST_PG=embedded $(PY) -m pytest -m "not splinter_oracle" $(PYTEST_ARGS)
 
 # The conformance corpus always runs on the system's PostgreSQL 15 (its fixtures need pgcrypto,
 # ltree, isn, file_fdw), and the browser and npm oracles do not depend on the server version:
 # they run once, in test-embedded.
 test-system: $(STAMP)
-	PGPROBE_TEST_PG=system $(PY) -m pytest -m "not browser and not npm and not conformance" $(PYTEST_ARGS)
+	PGPROBE_TEST_PG=system $(PY) -m pytest -m "not browser and not npm and not conformance and not splinter_oracle" $(PYTEST_ARGS)
 
 ## lab: JupyterLab on the notebooks, connected to the demo database
 lab: $(STAMP)

@@ -53,6 +53,7 @@ _LAZY = {
     "migrations": ("pgprobe.migrations", None),
     "notebook": ("pgprobe.notebook", None),
     "docs": ("pgprobe.docs", None),
+    "advise": ("pgprobe.advise", None),
 }
 
 __all__ = [

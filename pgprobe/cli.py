@@ -32,6 +32,7 @@ _PLUGINS = {
     "pgprobe.migrations._cli": ("rehearse", "verify", "history", "postmortem"),
     "pgprobe.relationships._cli": ("relationships",),
     "pgprobe.docs._cli": ("docs",),
+    "pgprobe.advise._cli": ("advise",),
 }
 _BUILTIN = ("demo", "snapshot", "connect")
 

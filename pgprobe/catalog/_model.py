@@ -164,6 +164,9 @@ class Constraint:
     inherited: bool = False
     """A copy PostgreSQL keeps on a partition (or for an FK to a partitioned table);
     PostgREST ignores these."""
+    ref_primary: bool | None = None
+    """For a foreign key: whether the referenced key is the primary key (``False``: a
+    unique constraint or index). ``None`` in snapshots taken before this was recorded."""
 
     @property
     def ref(self) -> str | None:
@@ -182,6 +185,8 @@ class Index:
     predicate: str | None = None
     method: str = "btree"
     valid: bool = True
+    include: tuple[str, ...] = ()
+    """Non-key (``INCLUDE``) columns."""
 
 
 @dataclass(frozen=True)
@@ -249,6 +254,10 @@ class Relation:
     deletable: bool = True
     extension: str | None = None
     """The extension this object belongs to (``CREATE EXTENSION`` made it), if any."""
+    options: tuple[str, ...] = ()
+    """Storage options (``pg_class.reloptions``): ``security_invoker=true``, ``fillfactor=70``."""
+    depends_on: tuple[str, ...] = ()
+    """For a view or materialized view: the relations its query names directly."""
 
     @property
     def qualified_name(self) -> str:
@@ -422,6 +431,8 @@ class Extension:
     name: str
     schema: str
     version: str
+    default_version: str | None = None
+    """The version ``CREATE EXTENSION`` would install today (``None`` when unknown)."""
 
 
 @dataclass(frozen=True)
@@ -481,6 +492,8 @@ class Snapshot:
     casts: tuple[Cast, ...] = ()
     migrations: tuple[Migration, ...] | None = None
     """``None`` when the database has no migration history table."""
+    pgrst_db_schemas: str | None = None
+    """The session's ``pgrst.db_schemas`` setting (Supabase sets it), if any."""
     options: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     """How the snapshot was taken (schemas asked for, exclusions); informative."""
 

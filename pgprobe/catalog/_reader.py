@@ -346,7 +346,7 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
     new_constraint = _new_constraint
     for (oid, name, kind, attnums, definition, ref_oid, ref_schema, ref_table, ref_attnums,
          ref_names, on_update, on_delete, match_type, deferrable, initially_deferred,
-         validated, inherited) in cast(list[tuple[Any, ...]], rows.get("constraints", [])):
+         validated, inherited, ref_primary) in cast(list[tuple[Any, ...]], rows.get("constraints", [])):
         by_oid["constraints"][oid].append(new_constraint(
             name=name, kind=_CONSTRAINT_KINDS[kind], columns=column_names_of(oid, attnums),
             definition=definition, ref_schema=ref_schema, ref_table=ref_table,
@@ -354,7 +354,8 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
                          else column_names_of(ref_oid, ref_attnums)),
             on_update=_FK_ACTIONS.get(on_update or ""), on_delete=_FK_ACTIONS.get(on_delete or ""),
             match_type=_MATCH.get(match_type or ""), deferrable=deferrable,
-            initially_deferred=initially_deferred, validated=validated, inherited=inherited))
+            initially_deferred=initially_deferred, validated=validated, inherited=inherited,
+            ref_primary=ref_primary))
     new_index = _new_index
     for (oid, name, attnums, expressions, nkeys, definition, unique, primary, predicate, method,
          valid) in cast(list[tuple[Any, ...]], rows.get("indexes", [])):
@@ -362,7 +363,8 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
                    else column_names_of(oid, attnums[:nkeys]))
         by_oid["indexes"][oid].append(new_index(
             name=name, columns=columns, definition=definition, unique=unique, primary=primary,
-            predicate=predicate, method=method, valid=valid))
+            predicate=predicate, method=method, valid=valid,
+            include=column_names_of(oid, attnums[nkeys:])))
     for trg in rows.get("triggers", []):
         timing, events, level = _tgtype(trg["tgtype"])
         by_oid["triggers"][trg["oid"]].append(Trigger(
@@ -395,7 +397,8 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
                                                      s.source_column))),
             partition_of=rel["partition_of"], partition_bound=rel["partition_bound"],
             insertable=bool(event_bits & 8), updatable=bool(event_bits & 4),
-            deletable=bool(event_bits & 16), extension=rel["extension"]))
+            deletable=bool(event_bits & 16), extension=rel["extension"],
+            options=tuple(rel.get("options") or ()), depends_on=tuple(rel.get("depends_on") or ())))
     relations.sort(key=lambda r: (r.schema, r.name))
 
     enums, domains, composites = [], [], []
@@ -463,7 +466,8 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
         publications=tuple(sorted(
             (Publication(p["name"], p["all_tables"], tuple(p["tables"]), tuple(p["actions"]))
              for p in rows.get("publications", [])), key=lambda p: p.name)),
-        extensions=tuple(sorted((Extension(e["name"], e["schema"], e["version"])
+        extensions=tuple(sorted((Extension(e["name"], e["schema"], e["version"],
+                                           e.get("default_version"))
                                  for e in rows.get("extensions", [])), key=lambda e: e.name)),
         roles=tuple(sorted((Role(r["name"], r["superuser"], r["can_login"], r["bypass_rls"],
                                  r["inherit"], tuple(r["member_of"])) for r in rows.get("roles", [])),
@@ -471,6 +475,7 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
         casts=tuple(sorted((Cast(**c) for c in rows.get("casts", ())),
                            key=lambda c: (c.source, c.target))),
         migrations=migrations,
+        pgrst_db_schemas=server.get("pgrst_db_schemas"),
         options=options,
     )
 

@@ -23,7 +23,9 @@ select con.conrelid as oid,
        con.condeferrable as deferrable,
        con.condeferred as initially_deferred,
        con.convalidated as validated,
-       con.conparentid <> 0 as inherited
+       con.conparentid <> 0 as inherited,
+       case when con.contype = 'f' then
+         (select i.indisprimary from pg_index i where i.indexrelid = con.conindid) end as ref_primary
 from pg_constraint con
 join pg_class c on c.oid = con.conrelid
 join pg_namespace n on n.oid = c.relnamespace

@@ -18,7 +18,16 @@ select c.oid,
          join pg_namespace pn on pn.oid = pc.relnamespace
          where i.inhrelid = c.oid limit 1) end as partition_of,
        case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) end as partition_bound,
-       case when c.relkind in ('v', 'f', 'm') then pg_relation_is_updatable(c.oid, true) else 28 end as updatable_events
+       case when c.relkind in ('v', 'f', 'm') then pg_relation_is_updatable(c.oid, true) else 28 end as updatable_events,
+       coalesce(c.reloptions, '{}') as options,
+       case when c.relkind in ('v', 'm') then array(
+         select distinct dn.nspname || '.' || dc.relname
+         from pg_rewrite rw
+         join pg_depend d on d.classid = 'pg_rewrite'::regclass and d.objid = rw.oid
+           and d.refclassid = 'pg_class'::regclass and d.deptype = 'n'
+         join pg_class dc on dc.oid = d.refobjid and dc.oid <> c.oid
+         join pg_namespace dn on dn.oid = dc.relnamespace
+         where rw.ev_class = c.oid order by 1) end as depends_on
 from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
 left join pg_description ds on ds.objoid = c.oid and ds.classoid = 'pg_class'::regclass

@@ -1,0 +1,32 @@
+"""A security definer function in the API that every signed-in user may call."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .._context import Context
+from .._finding import Finding
+from ._base import Rule
+
+
+class AuthenticatedSecurityDefinerFunctionExecutable(Rule):
+    name, level, category = "authenticated_security_definer_function_executable", "WARN", "security"
+    title = "authenticated can execute a SECURITY DEFINER function"
+    splinter = "0029_authenticated_security_definer_function_executable"
+    what = ("A `security definer` function in an exposed schema on which `authenticated` has "
+            "EXECUTE (functions are executable by PUBLIC unless revoked).")
+    why = ("It runs with its owner's rights (usually bypassing RLS) and every signed-in user can call it "
+           "as `POST /rest/v1/rpc/<name>`.")
+    fix = ("`revoke execute on function ... from public, authenticated;`, make it "
+           "`security invoker`, or move it out of the exposed schema.")
+    example = ("create function public.delete_all() returns void language sql "
+               "security definer as 'select';")
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for fn in ctx.functions():
+            if (fn.security_definer and ctx.is_exposed(fn.schema)
+                    and ctx.privileges.function(fn, "authenticated")):
+                yield self.finding(fn.schema, fn.name,
+                                   f"Function {fn.signature} runs as its owner and authenticated "
+                                   f"can call it via /rest/v1/rpc/{fn.name}.",
+                                   arguments=fn.identity_args)
