@@ -1,0 +1,36 @@
+-- db-stats: this database's size, table/index/TOAST totals, cache hit ratios, transaction
+-- counters, deadlocks, temporary files and transaction-id age (wraparound distance).
+with sizes as (
+  select coalesce(sum(pg_catalog.pg_relation_size(c.oid)) filter (where c.relkind in ('r', 'm')), 0)
+           as table_bytes,
+         coalesce(sum(pg_catalog.pg_relation_size(c.oid)) filter (where c.relkind = 'i'), 0)
+           as index_bytes,
+         coalesce(sum(pg_catalog.pg_relation_size(c.oid)) filter (where c.relkind = 't'), 0)
+           as toast_bytes
+  from pg_catalog.pg_class c
+  where c.relkind in ('r', 'm', 'i', 't') and c.relpersistence <> 't'
+), hits as (
+  select (select sum(idx_blks_hit) / nullif(sum(idx_blks_hit + idx_blks_read), 0)
+          from pg_catalog.pg_statio_user_indexes)::float8 as index_hit_ratio,
+         (select sum(heap_blks_hit) / nullif(sum(heap_blks_hit + heap_blks_read), 0)
+          from pg_catalog.pg_statio_user_tables)::float8 as table_hit_ratio
+)
+select d.datname as database,
+       pg_catalog.pg_database_size(d.datname) as size_bytes,
+       sizes.table_bytes::bigint,
+       sizes.index_bytes::bigint,
+       sizes.toast_bytes::bigint,
+       hits.index_hit_ratio,
+       hits.table_hit_ratio,
+       sd.numbackends as connections,
+       sd.xact_commit as commits,
+       sd.xact_rollback as rollbacks,
+       sd.deadlocks,
+       sd.conflicts,
+       sd.temp_files,
+       sd.temp_bytes,
+       pg_catalog.age(d.datfrozenxid) as xid_age,
+       sd.stats_reset
+from pg_catalog.pg_database d
+join pg_catalog.pg_stat_database sd on sd.datid = d.oid, sizes, hits
+where d.datname = current_database()
