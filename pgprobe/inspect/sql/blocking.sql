@@ -26,7 +26,9 @@ select a.pid,
             then coalesce(format('%I.%I', n.nspname, c.relname), wl.relation::text) end
          as waiting_relation,
        wl.transactionid::text as waiting_transaction,
-       extract(epoch from now() - coalesce(wl.waitstart, a.state_change))::float8 as wait_s,
+       case when w.pid is not null
+            then extract(epoch from now() - coalesce(wl.waitstart, a.state_change))::float8
+       end as wait_s,
        extract(epoch from now() - a.state_change)::float8 as state_s,
        extract(epoch from now() - a.xact_start)::float8 as xact_s,
        extract(epoch from now() - a.query_start)::float8 as query_s,

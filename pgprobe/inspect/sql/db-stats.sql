@@ -1,6 +1,14 @@
 -- db-stats: this database's size, table/index/TOAST totals, cache hit ratios, transaction
 -- counters, deadlocks, temporary files and transaction-id age (wraparound distance).
-with sizes as (
+-- Relations ACCESS EXCLUSIVE locked by others are left out of the totals (locked_relations).
+with locked as (
+  -- relations another session holds or awaits ACCESS EXCLUSIVE on: reading their size would
+  -- queue the probe behind that lock, so their sizes are left empty (locked = true)
+  select l.relation as oid
+  from pg_catalog.pg_locks l
+  where l.locktype = 'relation' and l.mode = 'AccessExclusiveLock'
+    and l.database = (select oid from pg_catalog.pg_database where datname = current_database())
+), sizes as (
   select coalesce(sum(pg_catalog.pg_relation_size(c.oid)) filter (where c.relkind in ('r', 'm')), 0)
            as table_bytes,
          coalesce(sum(pg_catalog.pg_relation_size(c.oid)) filter (where c.relkind = 'i'), 0)
@@ -9,6 +17,7 @@ with sizes as (
            as toast_bytes
   from pg_catalog.pg_class c
   where c.relkind in ('r', 'm', 'i', 't') and c.relpersistence <> 't'
+    and c.oid not in (select oid from locked)
 ), hits as (
   select (select sum(idx_blks_hit) / nullif(sum(idx_blks_hit + idx_blks_read), 0)
           from pg_catalog.pg_statio_user_indexes)::float8 as index_hit_ratio,
@@ -30,6 +39,7 @@ select d.datname as database,
        sd.temp_files,
        sd.temp_bytes,
        pg_catalog.age(d.datfrozenxid) as xid_age,
+       (select count(*) from locked)::int as locked_relations,
        sd.stats_reset
 from pg_catalog.pg_database d
 join pg_catalog.pg_stat_database sd on sd.datid = d.oid, sizes, hits
