@@ -52,6 +52,7 @@ _LAZY = {
     "lint": ("pgprobe.lint", None),
     "migrations": ("pgprobe.migrations", None),
     "notebook": ("pgprobe.notebook", None),
+    "inspect": ("pgprobe.inspect", None),
 }
 
 __all__ = [

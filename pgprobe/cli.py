@@ -29,6 +29,7 @@ _PLUGINS = {
     "pgprobe.lint._cli": ("lint",),
     "pgprobe.migrations._cli": ("rehearse", "verify", "history", "postmortem"),
     "pgprobe.relationships._cli": ("relationships",),
+    "pgprobe.inspect._cli": ("inspect",),
 }
 _BUILTIN = ("demo", "snapshot", "connect")
 

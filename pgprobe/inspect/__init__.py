@@ -19,11 +19,12 @@ from typing import Any as _Any
 
 from ._frame import InspectFrame
 from ._inspector import Inspector
+from ._report import Report
 from ._views import ALIASES, VIEWS, View, resolve
 from ._why import Waiting
 
-__all__ = ["ALIASES", "VIEWS", "InspectFrame", "Inspector", "View", "Waiting", "inspect",
-           "resolve"]
+__all__ = ["ALIASES", "VIEWS", "InspectFrame", "Inspector", "Report", "View", "Waiting",
+           "inspect", "resolve"]
 
 
 def inspect(source: _Any = None, **kwargs: _Any) -> Inspector:

@@ -159,6 +159,20 @@ class Inspector:
         """The pids ``pid`` currently blocks."""
         return [int(r["pid"]) for r in self._blocking_rows() if pid in (r["blocked_by"] or [])]
 
+    def report(self, rules: Any = None) -> Any:
+        """Every view read once and every rule checked: a :class:`~pgprobe.inspect.Report`.
+
+        ``rules``: None (defaults), a rules.toml path, a mapping like a parsed rules.toml,
+        or a list of :class:`~pgprobe.inspect.rules.Rule`."""
+        from ._report import run_report
+        from .rules import load_rules, rules_from_mapping
+
+        if isinstance(rules, Mapping):
+            rules = rules_from_mapping(rules)
+        elif rules is not None and not isinstance(rules, (list, tuple)):
+            rules = load_rules(rules)
+        return run_report(self, rules, taken_at=_now())
+
     # -- one method per view ----------------------------------------------------------------
     def locks(self) -> InspectFrame:
         return self.view("locks")
