@@ -22,7 +22,6 @@ from ._format import header, human, short
 from ._views import ALIASES, VIEWS
 
 _WIDE = {"query", "last_query", "definition"}
-_BLOCKING_SHOWN = ["tree", "state", "waiting_for", "wait_s", "state_s", "application", "query"]
 
 
 def _inspector(args: argparse.Namespace) -> Any:
@@ -31,17 +30,26 @@ def _inspector(args: argparse.Namespace) -> Any:
     return Inspector(getattr(args, "dsn", None))
 
 
-def _print_frame(frame: Any, *, limit: int, title: str) -> None:
-    columns = _BLOCKING_SHOWN if frame.view == "blocking" else list(frame.columns)
+def _cells(columns: list[str], row: tuple[Any, ...]) -> list[Any]:
+    return [short(v, 80) if c in _WIDE else human(c, v) for c, v in zip(columns, row, strict=True)]
+
+
+def _print_frame(frame: Any, *, limit: int, title: str, all_columns: bool = False) -> None:
+    brief = [] if all_columns else [c for c in VIEWS[frame.view].brief if c in frame.columns]
+    columns = brief or list(frame.columns)
     if frame.note:
         _terminal.render(Text(f"note: {frame.note}"))
     if not len(frame):
         if not frame.note:
             _terminal.render(Text(f"{title}: (no rows)"))
         return
+    if VIEWS[frame.view].single_row and len(frame) == 1:
+        values = _cells(columns, next(frame[columns].itertuples(index=False, name=None)))
+        _terminal.print_table(list(zip(map(header, columns), values, strict=True)),
+                              ["field", "value"], title=title)
+        return
     shown = frame.head(limit) if limit else frame
-    rows = [[short(v, 80) if c in _WIDE else human(c, v) for c, v in zip(columns, r, strict=True)]
-            for r in shown[columns].itertuples(index=False, name=None)]
+    rows = [_cells(columns, r) for r in shown[columns].itertuples(index=False, name=None)]
     _terminal.print_table(rows, [header(c) for c in columns], title=title)
     if limit and len(frame) > limit:
         _terminal.render(Text(f"({len(frame) - limit} more rows; --limit 0 shows all)"))
@@ -58,7 +66,14 @@ def _view(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         sys.stdout.write(frame.to_csv(index=False))
     else:
-        _print_frame(frame, limit=args.limit, title=f"{name}: {VIEWS[name].description}")
+        _print_frame(frame, limit=args.limit, title=f"{name}: {VIEWS[name].description}",
+                     all_columns=args.all_columns)
+        if name == "connections" and len(frame):
+            top = frame.iloc[0]
+            _terminal.render(Text(f"{top['total']} of {top['max_connections']} connections in "
+                                  f"use ({top['used_pct']:.1f}% of the "
+                                  f"{top['max_connections'] - top['reserved_for_superusers']} "
+                                  "open to non-superusers)"))
     return 1 if name == "blocking" and frame["wait_s"].notna().any() else 0
 
 
@@ -143,6 +158,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         v.add_argument("--format", choices=("table", "json", "csv"), default="table")
         v.add_argument("--limit", type=int, default=50,
                        help="rows shown in the table (0: all; json/csv give all)")
+        v.add_argument("--all-columns", action="store_true",
+                       help="show every column in the table (json/csv always have all)")
         v.set_defaults(func=_view, view=name)
     r = inner.add_parser("report", help="check every rule (thresholds from --rules TOML)")
     _dsn_option(r, argparse.SUPPRESS)

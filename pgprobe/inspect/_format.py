@@ -85,8 +85,14 @@ def human_rows(columns: list[str], rows: list[tuple[Any, ...]]) -> list[list[Any
 
 
 def header(column: str) -> str:
-    """A column's heading without its unit suffix (the cells carry the unit)."""
-    for suffix in ("_bytes", "_s"):
-        if column.endswith(suffix):
-            return column[: -len(suffix)]
+    """A column's heading once its cells carry the unit.
+
+    >>> header("size_bytes"), header("table_bytes"), header("wait_s"), header("pid")
+    ('size', 'table_size', 'wait', 'pid')
+    """
+    if column.endswith("_bytes"):
+        stem = column[: -len("_bytes")]
+        return stem if stem in ("size", "retained", "bloat", "expected") else f"{stem}_size"
+    if column.endswith("_s"):
+        return column[:-2]
     return column

@@ -105,7 +105,7 @@ def explain(waiter: Mapping[str, Any], blockers: Sequence[Mapping[str, Any]],
                              or len(blockers) > 1):
         sentence += f"; the root blocker is pid {root['pid']}"
     elif root is not None:
-        sentence += " (the root blocker)"
+        sentence += ", the root blocker"
     return Waiting(int(waiter["pid"]), sentence + ".", [int(b["pid"]) for b in blockers],
                    int(root["pid"]) if root is not None else None,
                    suggestion(root) if root is not None else "")

@@ -39,7 +39,7 @@ select d.datname as database,
        sd.temp_files,
        sd.temp_bytes,
        pg_catalog.age(d.datfrozenxid) as xid_age,
-       (select count(*) from locked)::int as locked_relations,
+       (select count(distinct oid) from locked)::int as locked_relations,
        sd.stats_reset
 from pg_catalog.pg_database d
 join pg_catalog.pg_stat_database sd on sd.datid = d.oid, sizes, hits
