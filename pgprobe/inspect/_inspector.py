@@ -93,6 +93,10 @@ class Inspector:
             return self.blocking()
         text = view_sql(name)
         query: Any = text
+        needed = VIEWS[name].min_server_version
+        if self.probe.conn.info.server_version < needed:
+            return make_frame(name, [], [], taken_at=_now(),
+                              note=f"{name} needs PostgreSQL {needed // 10000} or later")
         if VIEWS[name].needs_pg_stat_statements:
             schema = self._pg_stat_statements_schema()
             if schema is None:

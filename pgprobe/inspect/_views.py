@@ -28,6 +28,8 @@ class View:
     """The columns a terminal shows by default (all when empty; ``--all-columns`` for all)."""
     single_row: bool = False
     """One row by nature (db-stats): a terminal shows it one field per line."""
+    min_server_version: int = 0
+    """Older servers get an empty frame with a note (``server_version_num``)."""
 
     @property
     def method(self) -> str:
@@ -73,6 +75,10 @@ _ALL = [
     View("index-stats", "indexes: size, scans, share of their table's scans, unused"),
     View("table-stats", "tables: size, index size, total, estimated rows, sequential scans"),
     View("traffic-profile", "tables: blocks read vs written, read-heavy or write-heavy"),
+    View("xid-age", "tables by transaction-id age, against autovacuum_freeze_max_age"),
+    View("toast-sizes", "TOAST tables: size, live and dead chunks"),
+    View("collation-drift", "indexes whose collation version changed since they were built",
+         min_server_version=150000),
 ]
 
 VIEWS: dict[str, View] = {v.name: v for v in _ALL}

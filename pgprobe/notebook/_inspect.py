@@ -120,9 +120,9 @@ class LiveBlocking:
 
     def __init__(self, source: Any, *, every: float = 5.0, keep: int = 120,
                  autostart: bool = True) -> None:
-        from ..inspect import Inspector
-
         import ipywidgets as w
+
+        from ..inspect import Inspector
 
         self.every = max(0.2, float(every))
         self.keep = keep

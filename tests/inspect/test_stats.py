@@ -129,3 +129,34 @@ def test_unused_indexes_lists_the_never_used_index(scratch_dsn: str) -> None:
     assert unused.set_index("name").loc["public.bloated_n", "size_bytes"] > 100_000
     assert usage.loc["public.compact_n", "idx_scan"] >= 1
     assert usage.loc["public.bloated_n", "unused"]
+
+
+def test_collation_drift_finds_an_index_built_with_another_version(scratch_dsn: str) -> None:
+    """What an OS/ICU upgrade leaves behind, made by recording an older version of a
+    versioned collation (ICU on PG 15, the builtin provider on PG 18; a superuser catalog
+    update, in a scratch database)."""
+    with psycopg.connect(scratch_dsn, autocommit=True) as conn:
+        found = conn.execute(
+            "select oid, oid::regcollation::text, format('%I.%I', 'pg_catalog', collname) "
+            "from pg_collation where collprovider <> 'd' "
+            "and pg_collation_actual_version(oid) is not null "
+            "order by collprovider = 'i' desc, collname limit 1").fetchone()
+        assert found is not None, "no versioned collation on this server"
+        oid, name, qualified = found
+        conn.execute(f"create table words (w text collate {name}, plain text)")
+        conn.execute("create index words_w on words (w)")
+        conn.execute("create index words_plain on words (plain)")
+    with Inspector(scratch_dsn) as db:
+        assert "public.words_w" not in set(db.view("collation-drift")["name"])
+    with psycopg.connect(scratch_dsn, autocommit=True) as conn:
+        conn.execute("update pg_collation set collversion = '0.1' where oid = %s", (oid,))
+    with Inspector(scratch_dsn) as db:
+        drift = db.view("collation-drift").set_index("name")
+        toast = db.view("toast-sizes").set_index("table")
+        xid = db.view("xid-age").set_index("table")
+    assert list(drift.index) == ["public.words_w"]
+    row = drift.loc["public.words_w"]
+    assert row["recorded_version"] == "0.1" and row["actual_version"] not in (None, "0.1")
+    assert row["collation"] == qualified and "reindex index public.words_w" in row["fix"]
+    assert toast.loc["public.words", "toast_bytes"] >= 0 and not toast.loc["public.words", "locked"]
+    assert xid.loc["public.words", "xid_age"] >= 0

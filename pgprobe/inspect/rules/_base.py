@@ -80,5 +80,5 @@ class Rule:
 def rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The frame's rows as dicts, NaN as None."""
     plain = pd.DataFrame(frame).astype(object)
-    return [{k: (None if v is None or (isinstance(v, float) and v != v) else v)
+    return [{str(k): (None if v is None or (isinstance(v, float) and v != v) else v)
              for k, v in r.items()} for r in plain.to_dict("records")]
