@@ -18,11 +18,20 @@ with locked as (
   from pg_catalog.pg_class c
   where c.relkind in ('r', 'm', 'i', 't') and c.relpersistence <> 't'
     and c.oid not in (select oid from locked)
+), blocks as (
+  select c.relkind = 'i' as is_index,
+         pg_catalog.pg_stat_get_blocks_hit(c.oid) as hits,
+         pg_catalog.pg_stat_get_blocks_fetched(c.oid) as fetched
+  from pg_catalog.pg_class c
+  join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+  where c.relkind in ('r', 'm', 'i')
+    and n.nspname <> 'information_schema' and n.nspname !~ '^pg_'
 ), hits as (
-  select (select sum(idx_blks_hit) / nullif(sum(idx_blks_hit + idx_blks_read), 0)
-          from pg_catalog.pg_statio_user_indexes)::float8 as index_hit_ratio,
-         (select sum(heap_blks_hit) / nullif(sum(heap_blks_hit + heap_blks_read), 0)
-          from pg_catalog.pg_statio_user_tables)::float8 as table_hit_ratio
+  select (sum(hits) filter (where is_index)::numeric
+          / nullif(sum(fetched) filter (where is_index), 0))::float8 as index_hit_ratio,
+         (sum(hits) filter (where not is_index)::numeric
+          / nullif(sum(fetched) filter (where not is_index), 0))::float8 as table_hit_ratio
+  from blocks
 )
 select d.datname as database,
        pg_catalog.pg_database_size(d.datname) as size_bytes,

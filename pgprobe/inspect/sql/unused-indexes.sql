@@ -8,19 +8,27 @@ with locked as (
   from pg_catalog.pg_locks l
   where l.locktype = 'relation' and l.mode = 'AccessExclusiveLock'
     and l.database = (select oid from pg_catalog.pg_database where datname = current_database())
+), unused as (
+  select i.indexrelid, i.indrelid, n.nspname, ic.relname as index_name, t.relname as table_name
+  from pg_catalog.pg_index i
+  join pg_catalog.pg_class ic on ic.oid = i.indexrelid
+  join pg_catalog.pg_class t on t.oid = i.indrelid
+  join pg_catalog.pg_namespace n on n.oid = ic.relnamespace
+  where t.relkind in ('r', 'm')
+    and n.nspname <> 'information_schema' and n.nspname !~ '^pg_'
+    and not i.indisunique and not i.indisprimary and not i.indisexclusion
+    and not exists (select 1 from pg_catalog.pg_constraint k where k.conindid = i.indexrelid)
+    and pg_catalog.pg_stat_get_numscans(i.indexrelid) = 0
 )
-select format('%I.%I', s.schemaname, s.indexrelname) as name,
-       format('%I.%I', s.schemaname, s.relname) as "table",
-       s.idx_scan,
-       case when s.indexrelid not in (select oid from locked)
-            then pg_catalog.pg_relation_size(s.indexrelid) end as size_bytes,
-       t.n_tup_ins + t.n_tup_upd + t.n_tup_del as table_writes,
-       pg_catalog.pg_get_indexdef(s.indexrelid) as definition,
-       s.indexrelid in (select oid from locked) as locked
-from pg_catalog.pg_stat_user_indexes s
-join pg_catalog.pg_index i on i.indexrelid = s.indexrelid
-join pg_catalog.pg_stat_user_tables t on t.relid = s.relid
-where s.idx_scan = 0
-  and not i.indisunique and not i.indisprimary and not i.indisexclusion
-  and not exists (select 1 from pg_catalog.pg_constraint k where k.conindid = s.indexrelid)
+select format('%I.%I', nspname, index_name) as name,
+       format('%I.%I', nspname, table_name) as "table",
+       0::bigint as idx_scan,
+       case when indexrelid not in (select oid from locked)
+            then pg_catalog.pg_relation_size(indexrelid) end as size_bytes,
+       pg_catalog.pg_stat_get_tuples_inserted(indrelid)
+         + pg_catalog.pg_stat_get_tuples_updated(indrelid)
+         + pg_catalog.pg_stat_get_tuples_deleted(indrelid) as table_writes,
+       pg_catalog.pg_get_indexdef(indexrelid) as definition,
+       indexrelid in (select oid from locked) as locked
+from unused
 order by size_bytes desc nulls last, name
