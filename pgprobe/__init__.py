@@ -54,6 +54,7 @@ _LAZY = {
     "notebook": ("pgprobe.notebook", None),
     "docs": ("pgprobe.docs", None),
     "advise": ("pgprobe.advise", None),
+    "inspect": ("pgprobe.inspect", None),
 }
 
 __all__ = [

@@ -33,6 +33,7 @@ _PLUGINS = {
     "pgprobe.relationships._cli": ("relationships",),
     "pgprobe.docs._cli": ("docs",),
     "pgprobe.advise._cli": ("advise",),
+    "pgprobe.inspect._cli": ("inspect",),
 }
 _BUILTIN = ("demo", "snapshot", "connect")
 

@@ -24,13 +24,13 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ._errors import DependencyError, ServerError
+from ._errors import DependencyError, InputError, ServerError
 
 __all__ = ["Server", "Flavor", "find_bindir", "default_home", "directory_lock"]
 
@@ -146,6 +146,8 @@ class Server:
     port: int = 5432
     tcp: bool = False
     run_as: str | None = None
+    settings: dict[str, str] = field(default_factory=dict)
+    """Server settings passed as ``-c name=value`` at start (e.g. ``shared_preload_libraries``)."""
 
     @property
     def datadir(self) -> Path:
@@ -162,11 +164,15 @@ class Server:
     # -- lifecycle ---------------------------------------------------------
     @classmethod
     def start(cls, flavor: Flavor = "embedded", directory: str | Path | None = None, *,
-              port: int | None = None, tcp: bool = False) -> Server:
+              port: int | None = None, tcp: bool = False,
+              settings: Mapping[str, str] | None = None) -> Server:
         """Start (or attach to) a server in ``directory`` (default: a new ``mktemp -d``).
 
         Safe to call concurrently on one directory (a lock file serialises the callers), and a
         server already running there is success: it is attached to, on the port it listens on.
+        ``settings`` are extra server settings for this start, e.g.
+        ``{"shared_preload_libraries": "pg_stat_statements"}`` (ignored when attaching to a
+        server already running there).
         """
         bindir = find_bindir(flavor)
         if directory is None:
@@ -178,7 +184,7 @@ class Server:
             if port is None:
                 port = running_port or (_free_port() if tcp else 5432)
             server = cls(flavor, bindir, directory, port, tcp,
-                         _system_user(flavor, directory / "data"))
+                         _system_user(flavor, directory / "data"), dict(settings or {}))
             if running_port is not None and server.is_running():
                 server.port = running_port
                 server._write_port()
@@ -237,6 +243,8 @@ class Server:
         opts = (f"-k {self.socket_dir} -p {self.port} -c listen_addresses='{listen}' "
                 "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                 "-c max_locks_per_transaction=256 -c timezone=UTC")
+        for name, value in self.settings.items():
+            opts += f" -c {_setting_name(name)}={_quote_setting(value)}"
         if self.logfile.exists() and self.run_as:
             self._chown(self.logfile)
         self._run([str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-l", str(self.logfile),
@@ -347,6 +355,20 @@ def _pidfile_port(datadir: Path) -> int | None:
         return int(lines[3])
     except (OSError, IndexError, ValueError):
         return None
+
+
+def _setting_name(name: str) -> str:
+    if not all(part.isidentifier() for part in name.split(".")):
+        raise InputError(f"not a server setting name: {name!r}",
+                         hint="e.g. shared_preload_libraries or pg_stat_statements.track")
+    return name
+
+
+def _quote_setting(value: str) -> str:
+    """A value for ``pg_ctl -o``, which hands the options to a shell."""
+    import shlex
+
+    return shlex.quote(str(value))
 
 
 def _free_port() -> int:

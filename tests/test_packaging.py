@@ -44,7 +44,7 @@ def test_public_surface() -> None:
         "PgprobeError", "Probe", "ProbeQueryError", "ServerError", "Snapshot", "connect",
         "snapshot", "load_ipython_extension", "demo", "embedded", "diff", "DiffReport",
         "expect", "erd", "postgrest", "endpoint", "relationships", "types", "lint", "migrations",
-        "notebook", "docs", "advise",
+        "notebook", "docs", "advise", "inspect",
     ])
 
 

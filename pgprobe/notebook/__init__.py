@@ -5,7 +5,9 @@
 * ``%pgprobe connect [DSN|demo] [--pin FILE] [--replay]`` and a password-free banner;
 * ``%%sql [--as ROLE] [--claims JSON]`` -> DataFrame, ``:name``/``{name}`` bound as parameters;
 * ``%%postgrest [--as ROLE] [--claims JSON] [--explain]``: request | SQL | result;
-* ``%pgprobe snapshot|table|erd|diff|lint|explore|relationships|builder``.
+* ``%pgprobe snapshot|table|erd|diff|lint|explore|relationships|builder``;
+* ``%pgprobe inspect blocking|locks|...|why-waiting|report`` and ``%pgprobe inspect live
+  --every 5`` (a live blocking tree with a stop button).
 
 The same from Python::
 
@@ -35,6 +37,7 @@ __all__ = [
     "demo_dsn", "Session", "Progress", "track", "TableView", "SnapshotView", "PostgrestView",
     "FindingsView", "QueryNote", "explain_pgrst", "SchemaExplorer", "RelationshipFinder",
     "RequestBuilder", "Pager", "PgprobeMagics", "compare_roles", "policies_for", "select_privilege",
+    "LiveBlocking", "BlockingView",
 ]
 
 
@@ -54,6 +57,10 @@ def __getattr__(name: str) -> Any:  # widgets and magics import ipywidgets/IPyth
         from . import _widgets
 
         return getattr(_widgets, name)
+    if name in ("LiveBlocking", "BlockingView"):
+        from . import _inspect
+
+        return getattr(_inspect, name)
     if name == "PgprobeMagics":
         from ._magics import PgprobeMagics
 

@@ -271,7 +271,7 @@ class PgprobeMagics(Magics):
     # %pgprobe ------------------------------------------------------------------------------
     @line_magic("pgprobe")  # type: ignore[arg-type]
     def pgprobe(self, line: str) -> Any:
-        """``%pgprobe connect|status|snapshot|table|erd|diff|lint|explore|relationships|builder``"""
+        """``%pgprobe connect|status|snapshot|table|erd|diff|lint|explore|relationships|builder|inspect``"""
         return self._guard(lambda: self._dispatch(shlex.split(line)))
 
     def _dispatch(self, argv: Sequence[str]) -> Any:
@@ -426,9 +426,15 @@ def _cmd_builder(m: PgprobeMagics, argv: list[str]) -> Any:
     return RequestBuilder(_session.current(), table=a.table).widget
 
 
+def _cmd_inspect(m: PgprobeMagics, argv: list[str]) -> Any:
+    from ._inspect import run_magic
+
+    return run_magic(argv, _session.current(), _Parser)
+
+
 _COMMANDS: dict[str, Callable[[PgprobeMagics, list[str]], Any]] = {
     "connect": _cmd_connect, "status": _cmd_status, "disconnect": _cmd_disconnect,
     "snapshot": _cmd_snapshot, "table": _cmd_table, "erd": _cmd_erd, "diff": _cmd_diff,
     "lint": _cmd_lint, "explore": _cmd_explore, "relationships": _cmd_relationships,
-    "builder": _cmd_builder,
+    "builder": _cmd_builder, "inspect": _cmd_inspect,
 }

@@ -1,0 +1,20 @@
+-- outliers: the statements of this database that took the most execution time in total
+-- (pg_stat_statements; {pgss} is its schema). Column names differ across versions, hence
+-- to_jsonb for the I/O timings (blk_* up to PostgreSQL 16, shared_blk_* from 17).
+select s.query,
+       s.calls,
+       s.total_exec_time as total_ms,
+       s.mean_exec_time as mean_ms,
+       s.max_exec_time as max_ms,
+       (100 * s.total_exec_time / nullif(sum(s.total_exec_time) over (), 0))::float8 as share_pct,
+       s.rows,
+       (coalesce((to_jsonb(s) ->> 'shared_blk_read_time')::float8,
+                 (to_jsonb(s) ->> 'blk_read_time')::float8, 0)
+        + coalesce((to_jsonb(s) ->> 'shared_blk_write_time')::float8,
+                   (to_jsonb(s) ->> 'blk_write_time')::float8, 0)) as io_ms,
+       r.rolname as role
+from {pgss}.pg_stat_statements s
+left join pg_catalog.pg_roles r on r.oid = s.userid
+where s.dbid = (select oid from pg_catalog.pg_database where datname = current_database())
+order by s.total_exec_time desc
+limit 20
