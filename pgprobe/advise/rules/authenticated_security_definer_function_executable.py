@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from .._context import Context
-from .._finding import Finding
-from ._base import Rule
+from ._definer import SecurityDefinerExecutableBy
 
 
-class AuthenticatedSecurityDefinerFunctionExecutable(Rule):
+class AuthenticatedSecurityDefinerFunctionExecutable(SecurityDefinerExecutableBy):
+    role = "authenticated"
     name, level, category = "authenticated_security_definer_function_executable", "WARN", "security"
     title = "authenticated can execute a SECURITY DEFINER function"
     splinter = "0029_authenticated_security_definer_function_executable"
@@ -21,12 +18,3 @@ class AuthenticatedSecurityDefinerFunctionExecutable(Rule):
            "`security invoker`, or move it out of the exposed schema.")
     example = ("create function public.delete_all() returns void language sql "
                "security definer as 'select';")
-
-    def check(self, ctx: Context) -> Iterator[Finding]:
-        for fn in ctx.functions():
-            if (fn.security_definer and ctx.is_exposed(fn.schema)
-                    and ctx.privileges.function(fn, "authenticated")):
-                yield self.finding(fn.schema, fn.name,
-                                   f"Function {fn.signature} runs as its owner and authenticated "
-                                   f"can call it via /rest/v1/rpc/{fn.name}.",
-                                   arguments=fn.identity_args)
