@@ -6,10 +6,12 @@ server lives in its own temporary directory and is stopped by the fixture that s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -128,3 +130,28 @@ def shared_dir() -> Path:
             return cand
     pytest.skip("../shared is not present")
     raise AssertionError  # unreachable
+
+
+@pytest.fixture()
+def ip() -> Iterator[Any]:
+    """An in-process IPython shell with pgprobe's magics loaded.
+
+    Its history is kept off: the history database's writer thread would outlive the test,
+    and a process with another thread running must not fork (lint's parallel runs check).
+    """
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    from pgprobe.notebook import _session
+
+    config = Config()
+    config.HistoryManager.enabled = False
+    shell = InteractiveShell.instance(config=config)
+    shell.run_line_magic("load_ext", "pgprobe.notebook")
+    yield shell
+    with contextlib.suppress(Exception):
+        _session.current().close()
+    _session._set_current(None)
+    for name in [k for k in shell.user_ns if not k.startswith("_")
+                 and k not in ("In", "Out", "exit", "quit", "get_ipython")]:
+        shell.user_ns.pop(name, None)

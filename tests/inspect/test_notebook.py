@@ -3,32 +3,17 @@ view executed in a real kernel keeps what it showed in the saved notebook."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import nbformat
-import pytest
 
 from pgprobe.notebook import _session
 from pgprobe.notebook._inspect import BlockingView, LiveBlocking, blocking_graph
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture()
-def ip() -> Iterator[Any]:
-    from IPython.core.interactiveshell import InteractiveShell
-
-    shell = InteractiveShell.instance()
-    shell.run_line_magic("load_ext", "pgprobe.notebook")
-    yield shell
-    with contextlib.suppress(Exception):
-        _session.current().close()
-    _session._set_current(None)
 
 
 def test_magic_draws_the_blocking_tree(ip: Any, contention) -> None:
