@@ -73,10 +73,15 @@ class SchemaExplorer:
         self.tabs = w.Tab(children=[self.sections[n] for n in self.SECTIONS])
         for i, name in enumerate(self.SECTIONS):
             self.tabs.set_title(i, name)
-        self.widget = w.VBox([w.HBox([self.schema, self.table]), self.header, self.tabs])
+        # a click on a table in the ERD tab writes its qualified name here (hidden)
+        self.pick = w.Text(value="", layout=w.Layout(display="none"))
+        self.pick.add_class("pgprobe-erd-pick")
+        self.widget = w.VBox([w.HBox([self.schema, self.table]), self.header, self.tabs, self.pick])
         self.widget.add_class("pgprobe-explorer")
+        self._holding = False
         self.schema.observe(self._on_schema, names="value")
         self.table.observe(self._on_table, names="value")
+        self.pick.observe(self._on_pick, names="value")
         if table:
             self.table.value = snap.table(table).name
         self.update()
@@ -93,6 +98,29 @@ class SchemaExplorer:
     def _on_table(self, change: dict[str, Any]) -> None:
         self.update()
 
+    def select(self, name: str) -> None:
+        """Show ``name`` (``schema.table`` or a table of the current schema), as a click on
+        it in the ERD tab does. A name the snapshot does not have changes nothing."""
+        try:
+            rel = self.snap.table(name)
+        except PgprobeError:
+            return
+        if rel.qualified_name == self.qualified:
+            return
+        self._holding = True
+        try:
+            if self.schema.value != rel.schema:
+                self.schema.value = rel.schema
+            self.table.value = rel.name
+        finally:
+            self._holding = False
+        self.update()
+
+    def _on_pick(self, change: dict[str, Any]) -> None:
+        if change["new"]:
+            self.select(change["new"])
+            self.pick.value = ""
+
     @property
     def qualified(self) -> str | None:
         if self.schema.value is None or self.table.value is None:
@@ -100,6 +128,8 @@ class SchemaExplorer:
         return f"{self.schema.value}.{self.table.value}"
 
     def update(self) -> None:
+        if self._holding:
+            return
         name = self.qualified
         if name is None:
             self.header.value = H.box(H.note("no relations in this schema", "warning"))
@@ -125,8 +155,10 @@ class SchemaExplorer:
             self.sections["embeds"].value = _error_html(exc)
         if self.show_erd:
             try:
-                svg = erd_svg(draw_erd(self.snap, focus=name, depth=1, legend=False))
-                self.sections["erd"].value = f'<div class="pgprobe-erd">{svg}</div>'
+                graph = draw_erd(self.snap, focus=name, depth=1, legend=False, cards=False)
+                viewer = (graph.html(hint="drag to pan · ctrl+wheel or −/+ to zoom · click a table to explore it")
+                          if hasattr(graph, "html") else erd_svg(graph))
+                self.sections["erd"].value = f'<div class="pgprobe-erd">{viewer}</div>'
             except PgprobeError as exc:
                 self.sections["erd"].value = _error_html(exc)
 
