@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 __all__ = ["viewer_html", "SCROLL_CLASS"]
 
-SCROLL_CLASS = "pgprobe-scroll"
+SCROLL_CLASS = "pgp-scroll"
 """Marks an element meant to scroll sideways (the browser test allows overflow inside it)."""
 
 _CSS = """<style>

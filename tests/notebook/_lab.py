@@ -50,7 +50,8 @@ class Lab:
     log: Path
 
     def url(self, name: str) -> str:
-        return f"{self.base}/lab/tree/{name}?token={self.token}"
+        # ?reset: a fresh workspace, so only this notebook is open
+        return f"{self.base}/lab/tree/{name}?reset&token={self.token}"
 
     def api(self, method: str, path: str) -> Any:
         req = urllib.request.Request(f"{self.base}{path}?token={self.token}", method=method)
@@ -147,18 +148,21 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+"""The notebook on screen (other tabs, if any, stay in the DOM, hidden)."""
+
 # JupyterLab's prompt of a code cell: "[ ]:" not run, "[*]:" queued or running, "[7]:" done
 _BUSY = """() => {
-  const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+  const prompts = [...document.querySelectorAll('NOTEBOOK .jp-CodeCell .jp-InputPrompt')];
   return prompts.length > 0 && !prompts.some(p => p.textContent.includes('*'));
-}"""
+}""".replace("NOTEBOOK", NOTEBOOK)
 
 
 def run_all(page: Any, lab: Lab, name: str, *, timeout_s: int = 300) -> None:
     """Open ``name``, accept the kernel, run all cells and wait until none is running."""
     page.set_default_timeout(60_000)
     page.goto(lab.url(name))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached")
+    page.wait_for_selector(f"{NOTEBOOK} .jp-Cell", state="attached")
     select = page.locator(".jp-Dialog .jp-mod-accept")
     try:
         select.wait_for(state="visible", timeout=10_000)
@@ -170,7 +174,7 @@ def run_all(page: Any, lab: Lab, name: str, *, timeout_s: int = 300) -> None:
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
     # the first cell's prompt turns [*] at once; then wait for all to finish
-    page.wait_for_function("() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+    page.wait_for_function(f"() => [...document.querySelectorAll('{NOTEBOOK} .jp-CodeCell .jp-InputPrompt')]"
                            ".some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))", timeout=60_000)
     page.wait_for_function(_BUSY, timeout=timeout_s * 1000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
@@ -181,10 +185,10 @@ def run_all(page: Any, lab: Lab, name: str, *, timeout_s: int = 300) -> None:
 def cell_sources(page: Any) -> list[str]:
     """The source of every cell, in order (CodeMirror's text)."""
     return list(page.evaluate(
-        "() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]"
+        f"() => [...document.querySelectorAll('{NOTEBOOK} .jp-Cell')]"
         ".map(c => (c.querySelector('.cm-content') || {innerText: ''}).innerText)"))
 
 
 def output_areas(page: Any) -> Any:
     """One locator per cell (its output area; empty for markdown cells)."""
-    return page.locator(".jp-Notebook .jp-Cell")
+    return page.locator(f"{NOTEBOOK} .jp-Cell")
