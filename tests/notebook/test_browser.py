@@ -222,3 +222,51 @@ def _erd_and_explorer(page: Any) -> list[str]:
     explorer.get_by_role("tab", name="policies").click()
     assert "Users can view their own analyses" in explorer.inner_text()
     return failures
+
+
+# -- the same viewer in a static HTML export, offline --------------------------------------------
+
+def test_erd_in_a_static_html_export_works_offline(demo_dsn: str, browser: Any, tmp_path: Path) -> None:
+    """``jupyter nbconvert --to html`` of an executed ``%pgprobe erd``: opened from disk with
+    every network request refused, the zoom works and a click on a table shows its card."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(f"%load_ext pgprobe\n%pgprobe connect {demo_dsn}"),
+                nbformat.v4.new_code_cell("%pgprobe erd")]
+    env_path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    old = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = env_path  # the kernel imports this checkout
+    try:
+        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    finally:
+        if old is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = old
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    page_file = tmp_path / "erd.html"
+    page_file.write_text(body)
+    page = browser.new_page(viewport=VIEWPORT)
+    try:
+        page.route("http*://**", lambda route: route.abort())  # offline: no CDN, no server
+        page.goto(page_file.as_uri())
+        viewer = page.locator(".pgprobe-erdview")
+        assert viewer.count() == 1
+        svg = viewer.locator(".pgprobe-erd-pane svg")
+        fit = svg.bounding_box()["width"]
+        viewer.locator(".pgprobe-erd-zoom-in").click()
+        assert svg.bounding_box()["width"] > fit * 1.2
+        viewer.locator(".pgprobe-erd-fit").click()
+        viewer.locator("g.node", has=page.locator("title:text-is('public.tickets')")).click()
+        shown = viewer.locator(".pgprobe-erd-card:visible")
+        assert shown.count() == 1 and "table public.tickets" in shown.inner_text()
+        assert "title" in shown.inner_text() and "assignee" in shown.inner_text()  # the columns
+    except Exception:
+        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+        print(f"failure screenshot: {tmp_path / 'failure.png'}")
+        raise
+    finally:
+        page.close()
