@@ -18,7 +18,16 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ._lab import ROOT, cell_sources, chromium, copy_notebook, jupyterlab, output_areas, run_all
+from ._lab import (
+    ROOT,
+    VIEWPORT,
+    cell_sources,
+    chromium,
+    copy_notebook,
+    jupyterlab,
+    output_areas,
+    run_all,
+)
 
 # (image name, notebook, a line that starts the cell's source)
 SHOTS: list[tuple[str, str, str]] = [
@@ -64,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             jupyterlab(Path(tmp)) as lab, chromium() as browser:
         for nb in notebooks:
             copy_notebook(nb, lab.root, inject_dsn_from_env=False)
-        page = browser.new_page(viewport={"width": 1200, "height": 1000})
+        page = browser.new_page(viewport=VIEWPORT)
         for nb in notebooks:
             run_all(page, lab, nb)
             sources = cell_sources(page)
