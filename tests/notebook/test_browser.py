@@ -41,8 +41,6 @@ MATH = "mjx-container, .MathJax, .MathJax_Display, .MathJax_Preview, .katex"
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory, demo_dsn: str) -> Iterator[Lab]:
     """JupyterLab with every notebook, parameterised (like papermill) to read PGPROBE_DSN."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     work = tmp_path_factory.mktemp("jupyterlab")
     with jupyterlab(work, {"PGPROBE_DSN": demo_dsn}) as server:
         for name in ALL:
@@ -52,6 +50,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory, demo_dsn: str) -> Iterator[Lab
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     with chromium() as b:
         yield b
 
@@ -135,7 +135,7 @@ def _errors(page: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_notebook_reads_at_a_glance_in_jupyterlab(name: str, lab: Lab, browser: Any,
+def test_notebook_reads_at_a_glance_in_jupyterlab(name: str, browser: Any, lab: Lab,
                                                   tmp_path: Path) -> None:
     page = browser.new_page(viewport=VIEWPORT)
     shots_dir = tmp_path / "screenshots"
