@@ -139,7 +139,8 @@ def _answer(conn: psycopg.Connection[Any] | None, sc: SchemaCache, cfg: Config, 
     # transaction the caller already opened the mode cannot change any more
     set_mode = conn is None or conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     tx = transaction(planned, cfg, role, claims or {}, limits=opts.limits, set_mode=set_mode)
-    result = Result(200, sql=tx.main, plan=planned.plan, statements=tx.statements)
+    result = Result(200, sql=tx.main, plan=planned.plan, statements=tx.statements, role=role,
+                    claims=dict(claims or {}))
     if planned.writes:
         stop = _guard(conn, sc, cfg, planned, role, opts, result)
         if stop:
@@ -147,7 +148,9 @@ def _answer(conn: psycopg.Connection[Any] | None, sc: SchemaCache, cfg: Config, 
     if not opts.execute or conn is None:
         result.executed = False
         return result
-    return _execute_and_respond(conn, planned, tx, cfg, role, opts, result)
+    answer = _execute_and_respond(conn, planned, tx, cfg, role, opts, result)
+    answer.role, answer.claims, answer.plan = role, dict(claims or {}), planned.plan
+    return answer
 
 
 def _guard(conn: psycopg.Connection[Any] | None, sc: SchemaCache, cfg: Config, p: Planned,
