@@ -164,7 +164,18 @@ def _cmd(args: argparse.Namespace) -> int:
     return exit_code(res)
 
 
+def _check_request(snapshot: Any, schemas: list[str], path: str) -> Any:
+    """The engine's offline fix of a request, for ``pgprobe relationships --embed``."""
+    from ._fix import fix_request
+
+    return fix_request(snapshot, "GET", path, config={"db-schemas": ",".join(schemas)})
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``pgprobe postgrest``, and ``pgprobe relationships`` with the engine's checked fix."""
+    from pgprobe.relationships._cli import register as register_relationships
+
+    register_relationships(sub, check=_check_request)
     p = sub.add_parser("postgrest", help="a PostgREST request next to the SQL it runs",
                        description="Translate a PostgREST request to its SQL and run it in a "
                        "read-only, time-limited session. Writes are explained, not run, unless "
