@@ -218,15 +218,17 @@ class RequestBuilder:
         self.limit = w.BoundedIntText(value=limit, min=1, max=1000, description="limit")
         self.run_button = w.Button(description="run", button_style="primary")
         self.auto_run = auto_run
-        self.url = w.HTML()
-        self.output = w.HTML()
+        # full width: an HTML widget is an inline box of --jp-widgets-inline-width (300px)
+        # otherwise, which clipped the result ("HTTP 200 · Co")
+        self.url = w.HTML(layout=w.Layout(width="100%", overflow="visible"))
+        self.output = w.HTML(layout=w.Layout(width="100%", overflow="visible"))
         self.result: Any = None
         self.widget = w.VBox([
             w.HBox([self.table, self.role, self.limit]),
             w.HBox([self.columns, self.embeds]),
             w.HBox([self.claims, self.run_button]),
             self.url, self.output,
-        ])
+        ], layout=w.Layout(width="100%"))
         self.widget.add_class("pgprobe-request-builder")
         self.table.observe(self._on_table, names="value")
         for picker in (self.columns, self.embeds, self.role, self.limit, self.claims):

@@ -107,8 +107,9 @@ def access(snapshot: Snapshot, rel: Relation, role: str, claims: dict[str, Any])
 
 def bypass_roles(snapshot: Snapshot, rel: Relation) -> list[str]:
     """Roles that read every row of ``rel``: its owner (unless RLS is forced), then the
-    BYPASSRLS roles, then the superusers."""
+    BYPASSRLS roles that hold SELECT on it, then the superusers."""
     out = [rel.owner] if rel.owner and not rel.rls_forced else []
-    out += sorted(r.name for r in snapshot.roles if r.bypass_rls and not r.superuser)
+    out += sorted(r.name for r in snapshot.roles if r.bypass_rls and not r.superuser
+                  and select_grant(rel, _holds(snapshot, r.name), False)[0] == "table")
     out += sorted(r.name for r in snapshot.roles if r.superuser)
     return list(dict.fromkeys(out))

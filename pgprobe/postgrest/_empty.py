@@ -152,7 +152,7 @@ Rerun = Callable[[str], Result | None]
 
 
 def _seen_as(snapshot: Snapshot, rel: Relation, role: str) -> str:
-    if role == rel.owner:
+    if role == rel.owner and not rel.rls_forced:
         return "owner"
     me = next((r for r in snapshot.roles if r.name == role), None)
     return "superuser" if me is not None and me.superuser else "BYPASSRLS"
