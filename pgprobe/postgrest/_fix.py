@@ -208,8 +208,9 @@ def _unknown_columns(snapshot: Any, cfg: Any, plan: Any, path: str) -> list[_Unk
     out: list[_Unknown] = []
     for prefix, (name, json_path), where in used:
         qi = tables.get(prefix)
-        t = sc.tables.get(qi) if qi else None
-        if t is None or name == "*" or name in t.columns or (qi[0], qi[1], name) in computed:
+        t = sc.tables.get(qi) if qi is not None else None
+        if qi is None or t is None or name == "*" or name in t.columns \
+                or (qi[0], qi[1], name) in computed:
             continue
         keys = [v for _, (k, v) in json_path if k == "key"]
         embed_to = keys[0] if keys and where == "select" and \
