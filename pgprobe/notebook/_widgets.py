@@ -197,6 +197,17 @@ class RelationshipFinder:
         display(self.widget)
 
 
+def _fitted(html: str) -> str:
+    """``html`` sized by the widget, not by its widest content.
+
+    An HTML widget's content is a flex item whose minimum width is its content's: a result
+    table made it wider than the cell, and the cell clipped it ("HTTP 200 · Co"). A one-column
+    grid whose track may shrink to 0 gives the content no minimum, so the panels wrap and a
+    wide table scrolls inside its panel.
+    """
+    return f'<div style="display:grid;grid-template-columns:minmax(0,1fr)">{html}</div>'
+
+
 class RequestBuilder:
     """Pick a table, columns and embeds -> the PostgREST URL, its SQL and the live result."""
 
@@ -297,7 +308,7 @@ class RequestBuilder:
             self.output.value = _error_html(exc)
             return
         self.result = view
-        self.output.value = view._repr_html_()
+        self.output.value = _fitted(view._repr_html_())
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

@@ -47,8 +47,11 @@ def test_request_builder_says_why_and_is_not_clipped(demo_dsn: str) -> None:
     rb = RequestBuilder(session, table="monitoring_events")
     assert rb.result.body == [] and rb.result.empty
     assert "0 rows: RLS on public.monitoring_events has no policy" in rb.output.value
-    # the result takes the builder's full width and its status line wraps
+    # the result takes the builder's full width, is sized by it (a one-column grid that may
+    # shrink: a wide table no longer widens the widget past the cell) and its status wraps
     assert rb.output.layout.width == "100%" and rb.widget.layout.width == "100%"
+    assert rb.output.value.startswith(
+        '<div style="display:grid;grid-template-columns:minmax(0,1fr)">')
     assert 'style="white-space:normal;overflow-wrap:anywhere">HTTP 200' in rb.output.value
     rb.table.value = "public.tickets"
     rb.embeds.value = ("ticket_activities",)
