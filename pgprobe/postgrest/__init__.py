@@ -179,7 +179,9 @@ def _why_empty(conn: psycopg.Connection[Any], sc: Any, cfg: Config, call: Call, 
     """:func:`pgprobe.postgrest._empty.explain_result` with re-runs on this session."""
     from ._empty import explain_result
 
-    hdrs = {k: v for k, v in call.headers.items() if k.lower() not in ("prefer", "range")}
+    # the rows as a plain array, counted, at most 1000 of them
+    hdrs = {k: v for k, v in call.headers.items()
+            if k.lower() not in ("prefer", "range", "accept")}
     prefer = next((v for k, v in call.headers.items() if k.lower() == "prefer"), "")
     hdrs["Prefer"] = ", ".join(p for p in (prefer, "count=exact") if p)
     hdrs["Range"] = "0-999"

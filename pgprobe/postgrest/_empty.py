@@ -301,6 +301,9 @@ def explain_result(snapshot: Snapshot, result: Result, role: str, claims: dict[s
                          if (r := relations.get(f"{c.from_[0]}.{c.from_[1]}")) is not None]
         found = grant_reason(snapshot, rels, role, _selected(plan, {}))
         return [found] if found else []
+    if code == "PGRST116" and "0 rows" in str(result.error.get("details")):
+        # a singular answer (``.single()``) over no row: the same question as an empty read
+        return [explain_root(snapshot, root, role, claims, rerun)]
     if result.error is not None or not isinstance(result.body, list):
         return []
     if not result.body:

@@ -199,3 +199,15 @@ def test_nested_embed_emptied_by_rls(roles_db: tuple[str, str, str]) -> None:
     assert reason.seen_count == 2 and reason.empty_count == 2  # both parents have children
     r = _ask(dsn, "/child?select=id,parent(id)", reader)
     assert r.body == [] and r.empty[0].kind == "rls-no-policy"
+
+
+def test_single_object_over_no_row_is_explained(demo_dsn: str) -> None:
+    """``.single()`` (Accept: vnd.pgrst.object) answers PGRST116 when RLS hides the row."""
+    with psycopg.connect(demo_dsn) as conn:
+        row = conn.execute("select id from monitoring_events limit 1").fetchone()
+    assert row is not None
+    r = request(demo_dsn, "GET", f"/monitoring_events?id=eq.{row[0]}", config=CFG,
+                headers={"Accept": "application/vnd.pgrst.object+json"})
+    assert r.error is not None and r.error["code"] == "PGRST116"
+    [reason] = r.empty
+    assert (reason.kind, reason.seen_count) == ("rls-no-policy", 1)
