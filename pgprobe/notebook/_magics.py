@@ -176,7 +176,7 @@ def run_postgrest(cell: str, *, role: str | None = None, claims: dict[str, Any] 
     why = _embed_evidence(session.snap, getattr(result, "error", None))
     fix = None
     if getattr(result, "error", None):
-        from ..postgrest._fix import fix_request
+        from ..postgrest import fix_request
 
         fix = fix_request(session.snap, method, path, headers=headers, config=config)
     return PostgrestView(result, method=method, path=path, headers=headers, role=role,

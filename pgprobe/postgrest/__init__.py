@@ -30,6 +30,7 @@ from ._client import from_query_builder
 from ._config import Config
 from ._empty import EmptyReason
 from ._errors import PostgrestError
+from ._fix import Fix, fix_request
 from ._parser import parse_query, parse_select
 from ._pipeline import Call, Options, WriteWarning, run
 from ._plainsql import plain_sql
@@ -37,8 +38,8 @@ from ._result import Result, Statement, WriteExplanation
 from ._schema import load_representations, schema_cache
 from ._statements import Limits
 
-__all__ = ["Config", "EmptyReason", "PostgrestError", "Result", "Statement", "Why",
-           "WriteExplanation",
+__all__ = ["Config", "EmptyReason", "Fix", "PostgrestError", "Result", "Statement", "Why",
+           "WriteExplanation", "fix_request",
            "WriteWarning", "explain", "from_builder", "from_query_builder", "parse_query",
            "parse_select", "request", "why"]
 

@@ -178,8 +178,9 @@ def _total(res: Result) -> int | None:
 
 
 def explain_root(snapshot: Snapshot, rel: Relation, role: str, claims: dict[str, Any],
-                 rerun: Rerun) -> EmptyReason:
-    """Why the read of ``rel`` returned no rows."""
+                 rerun: Rerun) -> EmptyReason | None:
+    """Why the read of ``rel`` returned no rows (None: nothing to say: the catalog hides
+    nothing and no role that sees every row could run it)."""
     found = reason_from_access(rel, role, access(snapshot, rel, role, claims))
     other = _rerun_unfiltered(snapshot, rel, role, rerun)
     seen_by, seen = (other[0], _total(other[1])) if other else (None, None)
@@ -188,8 +189,9 @@ def explain_root(snapshot: Snapshot, rel: Relation, role: str, claims: dict[str,
         return EmptyReason("no-matching-rows", rel.qualified_name, role, seen_by=seen_by,
                            seen_as=as_, seen_count=0)
     if found is None:
-        kind = "filtered" if seen else "no-matching-rows"
-        return EmptyReason(kind, rel.qualified_name, role, seen_by=seen_by, seen_as=as_,
+        if not seen:
+            return None
+        return EmptyReason("filtered", rel.qualified_name, role, seen_by=seen_by, seen_as=as_,
                            seen_count=seen)
     return EmptyReason(found.kind, found.table, role, None, found.policies, found.columns,
                        found.missing_claims, seen_by, as_, seen)
@@ -301,13 +303,14 @@ def explain_result(snapshot: Snapshot, result: Result, role: str, claims: dict[s
                          if (r := relations.get(f"{c.from_[0]}.{c.from_[1]}")) is not None]
         found = grant_reason(snapshot, rels, role, _selected(plan, {}))
         return [found] if found else []
-    if code == "PGRST116" and "0 rows" in str(result.error.get("details")):
-        # a singular answer (``.single()``) over no row: the same question as an empty read
-        return [explain_root(snapshot, root, role, claims, rerun)]
-    if result.error is not None or not isinstance(result.body, list):
+    empty_single = code == "PGRST116" and "0 rows" in str((result.error or {}).get("details"))
+    if result.error is not None and not empty_single or \
+            result.error is None and not isinstance(result.body, list):
         return []
-    if not result.body:
-        return [explain_root(snapshot, root, role, claims, rerun)]
+    if empty_single or not result.body:
+        # (a singular answer, ``.single()``, over no row is the same question)
+        root_reason = explain_root(snapshot, root, role, claims, rerun)
+        return [root_reason] if root_reason is not None else []
 
     def rerun_rows() -> tuple[str, list[Any]] | None:
         hit = _rerun_unfiltered(snapshot, root, role, rerun)

@@ -135,6 +135,8 @@ def roles_db(scratch_dsn: str) -> Iterator[tuple[str, str, str]]:
             insert into child values (10, 1), (11, 1), (12, 2);
             alter table child enable row level security;
             grant select on parent, child to {reader};
+            create view vault_view with (security_invoker = true) as select * from vault;
+            grant select on vault_view to {reader};
         """)
     try:
         yield scratch_dsn, reader, member
@@ -211,3 +213,12 @@ def test_single_object_over_no_row_is_explained(demo_dsn: str) -> None:
     assert r.error is not None and r.error["code"] == "PGRST116"
     [reason] = r.empty
     assert (reason.kind, reason.seen_count) == ("rls-no-policy", 1)
+
+
+def test_view_over_a_filtered_table(roles_db: tuple[str, str, str]) -> None:
+    """A security-invoker view: the catalog of the view hides nothing, the counts tell."""
+    dsn, reader, _ = roles_db
+    [reason] = _ask(dsn, "/vault_view", reader).empty
+    assert (reason.kind, reason.seen_by, reason.seen_count) == ("filtered", "postgres", 4)
+    assert reason.summary == (f"0 rows: {reader} sees fewer rows of public.vault_view than "
+                              "postgres does; the owner (postgres) sees 4")

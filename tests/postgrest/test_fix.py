@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pgprobe.postgrest import request, why
-from pgprobe.postgrest._fix import fix_request
+from pgprobe.postgrest import fix_request, request, why
 
 CFG = {"db-schemas": "public", "db-anon-role": "anon"}
 
