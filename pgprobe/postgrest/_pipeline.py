@@ -22,7 +22,7 @@ from ._cors import cors_headers, preflight
 from ._errors import PostgrestError
 from ._execute import execute, pg_error
 from ._guard import explain_write, may_execute, warning_line
-from ._jwt import authenticate
+from ._jwt import authenticate, claimed_role
 from ._planner import Planned, options_allow, plan
 from ._request import ApiRequest, _to_mime, api_request, decode_media
 from ._response import respond
@@ -91,6 +91,9 @@ def _parse(cfg: Config, call: Call) -> tuple[ApiRequest, str | None, dict[str, A
         jwt_role, jwt_claims = authenticate(cfg.keys, call.headers, cfg.anon_role)
         if role is None:
             role, claims = jwt_role, (jwt_claims if claims is None else claims)
+    if role is None and claims:
+        # claims given without a role: the role they name, as PostgREST reads a JWT's
+        role = claimed_role(cfg.keys, claims)
     req = api_request(cfg, call.method.upper(), call.path, call.headers, call.body)
     return req, role, claims
 

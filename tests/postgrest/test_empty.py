@@ -222,3 +222,13 @@ def test_view_over_a_filtered_table(roles_db: tuple[str, str, str]) -> None:
     assert (reason.kind, reason.seen_by, reason.seen_count) == ("filtered", "postgres", 4)
     assert reason.summary == (f"0 rows: {reader} sees fewer rows of public.vault_view than "
                               "postgres does; the owner (postgres) sees 4")
+
+
+def test_claims_name_the_role_as_a_jwt_would(demo_dsn: str) -> None:
+    """Claims with a ``role`` and no explicit role run as that role (PostgREST's
+    jwt-role-claim-key), so the reason names it."""
+    r = request(demo_dsn, "GET", "/tickets?select=id", claims={"role": "authenticated"},
+                config=CFG)
+    assert r.role == "authenticated"
+    assert [(e.kind, e.role, e.missing_claims) for e in r.empty] == [
+        ("rls-policy-false", "authenticated", ("sub",))]
