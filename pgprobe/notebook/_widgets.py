@@ -229,6 +229,17 @@ class RelationshipFinder:
         display(self.widget)
 
 
+def _fitted(html: str) -> str:
+    """``html`` sized by the widget, not by its widest content.
+
+    An HTML widget's content is a flex item whose minimum width is its content's: a result
+    table made it wider than the cell, and the cell clipped it ("HTTP 200 · Co"). A one-column
+    grid whose track may shrink to 0 gives the content no minimum, so the panels wrap and a
+    wide table scrolls inside its panel.
+    """
+    return f'<div style="display:grid;grid-template-columns:minmax(0,1fr)">{html}</div>'
+
+
 class RequestBuilder:
     """Pick a table, columns and embeds -> the PostgREST URL, its SQL and the live result."""
 
@@ -250,15 +261,17 @@ class RequestBuilder:
         self.limit = w.BoundedIntText(value=limit, min=1, max=1000, description="limit")
         self.run_button = w.Button(description="run", button_style="primary")
         self.auto_run = auto_run
-        self.url = w.HTML()
-        self.output = w.HTML()
+        # full width: an HTML widget is an inline box of --jp-widgets-inline-width (300px)
+        # otherwise, which clipped the result ("HTTP 200 · Co")
+        self.url = w.HTML(layout=w.Layout(width="100%", overflow="visible"))
+        self.output = w.HTML(layout=w.Layout(width="100%", overflow="visible"))
         self.result: Any = None
         self.widget = w.VBox([
             w.HBox([self.table, self.role, self.limit]),
             w.HBox([self.columns, self.embeds]),
             w.HBox([self.claims, self.run_button]),
             self.url, self.output,
-        ])
+        ], layout=w.Layout(width="100%"))
         self.widget.add_class("pgprobe-request-builder")
         self.table.observe(self._on_table, names="value")
         for picker in (self.columns, self.embeds, self.role, self.limit, self.claims):
@@ -327,7 +340,7 @@ class RequestBuilder:
             self.output.value = _error_html(exc)
             return
         self.result = view
-        self.output.value = view._repr_html_()
+        self.output.value = _fitted(view._repr_html_())
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
