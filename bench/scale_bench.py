@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import importlib
 import json
 import os
 import subprocess
@@ -117,6 +118,11 @@ def raw_catalog_all_schemas(dsn: str, schemas: list[str]) -> None:
                          {"schemas": schemas}).fetchall()
 
 
+def connect_kwdefault(name: str) -> object:
+    connect_module = importlib.import_module("pgprobe.connect")
+    return (connect_module.connect.__kwdefaults__ or {}).get(name)
+
+
 def measure_snapshot(dsn: str, tenants: int, repeat: int) -> dict[str, object]:
     """The whole and one-tenant snapshots against the raw catalog, and the relationship index
     (the size sweep and the 68k variant)."""
@@ -127,11 +133,16 @@ def measure_snapshot(dsn: str, tenants: int, repeat: int) -> dict[str, object]:
     whole = pgprobe.snapshot(dsn, schemas=schemas)
     timings = median_times({
         "snapshot_whole": lambda: pgprobe.snapshot(dsn, schemas=schemas),
+        "snapshot_whole_without_view_lineage": lambda: pgprobe.snapshot(
+            dsn, schemas=schemas, skip=("view_sources",)),
         "raw_catalog": lambda: raw_catalog_all_schemas(dsn, schemas),
         "snapshot_one_tenant": lambda: pgprobe.snapshot(dsn, schemas=["tenant_000"]),
         "relationship_index": lambda: RelationshipIndex.from_snapshot(whole, schemas),
     }, repeat=repeat)
-    code = f"import pgprobe; pgprobe.snapshot({dsn!r}, schemas={schemas!r})"
+    code = (f"import importlib; c = importlib.import_module('pgprobe.connect'); "
+            f"c.connect.__kwdefaults__.update("
+            f"statement_timeout={connect_kwdefault('statement_timeout')!r}); "
+            f"import pgprobe; pgprobe.snapshot({dsn!r}, schemas={schemas!r})")
     return {
         "tenants": tenants,
         "tables": sum(1 for r in whole.relations if r.kind == "table"),
@@ -225,7 +236,14 @@ def main() -> None:
     parser.add_argument("--load-only", action="store_true", help="load (or find) and stop")
     parser.add_argument("--snapshot-only", action="store_true",
                         help="measure only the snapshots, the raw catalog and memory")
+    parser.add_argument("--statement-timeout", default=None,
+                        help="pgprobe's statement_timeout for this run (default 30s)")
     args = parser.parse_args()
+    if args.statement_timeout is not None:
+        connect_module = importlib.import_module("pgprobe.connect")
+        kwdefaults = connect_module.connect.__kwdefaults__ or {}
+        kwdefaults["statement_timeout"] = args.statement_timeout
+        connect_module.connect.__kwdefaults__ = kwdefaults
     server = Server.start("embedded", default_home() / "bench-scale-embedded")
     if not args.sizes:
         dsn = load(server, args.tenants, args.tables, args.views)
