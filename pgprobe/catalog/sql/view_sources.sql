@@ -24,15 +24,20 @@ asked as (
       and (%(relation_oids)s::oid[] is null or c.oid = any(%(relation_oids)s::oid[]))  -- relation_oids.sql
 ),
 needed (oid) as (
-    -- the asked views and every view they read from (a view's rule depends on what it reads)
+    -- the asked views and every view they read from (a view's rule depends on what it reads).
+    -- What one view reads is looked up per view, through the indexes: a join here let the
+    -- planner compare every view's dependencies with every view found (quadratic).
     select oid from asked
     union
     select dc.oid
     from needed v
-    join pg_rewrite rw on rw.ev_class = v.oid
-    join pg_depend d on d.classid = 'pg_rewrite'::regclass and d.objid = rw.oid
-      and d.refclassid = 'pg_class'::regclass
-    join pg_class dc on dc.oid = d.refobjid and dc.relkind in ('v', 'm')
+    join pg_class dc on dc.oid = any(array(
+        select d.refobjid
+        from pg_rewrite rw
+        join pg_depend d on d.classid = 'pg_rewrite'::regclass and d.objid = rw.oid
+          and d.refclassid = 'pg_class'::regclass
+        where rw.ev_class = v.oid and d.refobjid <> v.oid))
+    where dc.relkind in ('v', 'm')
 ),
 views as (
     select c.oid as view_oid, r.ev_action::text as tree
