@@ -39,13 +39,13 @@ def main() -> None:
     metadata = sqlalchemy.MetaData()
     metadata.reflect(engine, schema="app")
     guarded = median_times({"snapshot_after_reflection": take}, repeat=args.repeat)
-    original = _reader._no_cyclic_gc
-    _reader._no_cyclic_gc = contextlib.nullcontext  # type: ignore[assignment]
+    original = _reader.paused_collector
+    _reader.paused_collector = contextlib.nullcontext  # type: ignore[assignment]
     try:
         unguarded = median_times({"snapshot_after_reflection_gc_running": take},
                                  repeat=args.repeat)
     finally:
-        _reader._no_cyclic_gc = original
+        _reader.paused_collector = original
     ours = guarded["snapshot_after_reflection"]["median_s"]
     result = {
         "tables": args.tables, "reflected_tables": len(metadata.tables),

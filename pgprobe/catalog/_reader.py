@@ -8,12 +8,10 @@ handful of round trips.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, TypeVar, cast
@@ -23,6 +21,7 @@ from psycopg import sql
 from psycopg.rows import dict_row, tuple_row
 
 from .._errors import CatalogError, InputError
+from .._gc import paused_collector
 from ._model import (
     Cast,
     Column,
@@ -126,10 +125,13 @@ def _model_objects(cur_names: Sequence[str], rows: Sequence[Sequence[Any]], cls:
 
 
 # Two groups of about equal server cost, read on two connections at once when possible.
+# `types` reads every non-system schema whatever is asked: in a partial snapshot it is the
+# biggest query, so it sits with the smaller per-relation ones.
 _GROUPS = (
-    ("server", "schemas", "columns", "relations", "policies", "types", "publications",
-     "extensions", "roles"),
-    ("grants", "constraints", "indexes", "triggers", "functions", "view_sources", "casts"),
+    ("server", "schemas", "columns", "relations", "policies", "publications", "extensions",
+     "roles"),
+    ("grants", "constraints", "indexes", "triggers", "types", "functions", "view_sources",
+     "casts"),
 )
 
 
@@ -480,23 +482,13 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
     )
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a snapshot is built.
-
-    A snapshot allocates hundreds of thousands of small objects; each allocation burst
-    triggers collections, and a full one traverses every object of the process (a notebook
-    kernel's DataFrames, a SQLAlchemy metadata of thousands of tables). The model holds no
-    reference cycles, so nothing is left for the collector to find; its normal thresholds
-    resume afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+def _relation_oids(conn: psycopg.Connection[Any], expanded: Sequence[str]) -> list[int] | None:
+    """The expanded schemas' relation oids when they are a small part of the database, else
+    None (``sql/relation_oids.sql``). The queries return the same rows either way; with the
+    oids they reach them through an index instead of a scan of pg_class."""
+    row = conn.execute(query_text("relation_oids") or "select null",
+                       {"schemas": list(expanded)}).fetchone()
+    return list(row[0]) if row and row[0] is not None else None
 
 
 def snapshot(source: Any = None, schemas: Sequence[str] | None = None, *,
@@ -543,13 +535,10 @@ def snapshot(source: Any = None, schemas: Sequence[str] | None = None, *,
         if unknown:
             raise InputError(f"cannot skip {', '.join(unknown)}",
                              hint=f"skippable kinds: {', '.join(SKIPPABLE)}")
-        with _no_cyclic_gc():
-            rows = _run_all(conn, {"schemas": expanded, "relations": wanted,
-                                   "skip": tuple(skip)}, progress, second)
-        if wanted is not None:
-            keep = set(wanted)
-            rows["view_sources"] = [v for v in rows.get("view_sources", [])
-                                    if f"{v['view_schema']}.{v['view_name']}" in keep]
+        params = {"schemas": expanded, "relations": wanted, "skip": tuple(skip),
+                  "relation_oids": _relation_oids(conn, expanded)}
+        with paused_collector():
+            rows = _run_all(conn, params, progress, second)
         migrations = None if "migrations" in skip else _migrations(conn)
     except psycopg.Error as exc:
         from ..connect import _explain_query_error
@@ -566,5 +555,5 @@ def snapshot(source: Any = None, schemas: Sequence[str] | None = None, *,
         options["relations"] = sorted({".".join(split_name(r)) for r in relations})
     if skip:
         options["skip"] = sorted(skip)
-    with _no_cyclic_gc():
+    with paused_collector():
         return build_snapshot(rows, migrations, expanded, options)

@@ -171,18 +171,17 @@ def _selected(
     relations: Iterable[Relation], schemas: Sequence[str] | None, pattern: str | None
 ) -> list[Relation]:
     wanted = set(schemas) if schemas else None
-    out = []
-    for rel in relations:
-        if rel.partition_of:
-            continue
-        if wanted is not None and rel.schema not in wanted:
-            continue
-        if pattern and not (
-            fnmatch.fnmatchcase(rel.name, pattern) or fnmatch.fnmatchcase(rel.qualified_name, pattern)
-        ):
-            continue
-        out.append(rel)
+    out = [rel for rel in relations if _is_selected(rel, wanted, pattern)]
     return sorted(out, key=lambda r: r.qualified_name)
+
+
+def _is_selected(rel: Relation, wanted: set[str] | None, pattern: str | None) -> bool:
+    if rel.partition_of:
+        return False
+    if wanted is not None and rel.schema not in wanted:
+        return False
+    return not pattern or (
+        fnmatch.fnmatchcase(rel.name, pattern) or fnmatch.fnmatchcase(rel.qualified_name, pattern))
 
 
 def _adjacency(edges: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
@@ -193,18 +192,50 @@ def _adjacency(edges: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
     return adj
 
 
-def _neighbourhood(adj: dict[str, set[str]], start: str, depth: int) -> set[str]:
+def _focus_names(rels: dict[str, Relation], links: Links, view_relationships: bool, start: str,
+                 depth: int, schemas: Sequence[str] | None, pattern: str | None) -> set[str]:
+    """The relations within ``depth`` links of ``start``, walking only relations that
+    ``schemas``/``pattern`` select (and FK targets in schemas the snapshot did not read).
+
+    Only the neighbourhood is visited: the adjacency of all links is built once per Links."""
+    adj, fk_targets = _all_adjacency(links, view_relationships)
+    wanted = set(schemas) if schemas else None
+
+    def allowed(name: str) -> bool:
+        rel = rels.get(name)
+        if rel is None:
+            return name == start or name in fk_targets  # unread schemas
+        return name == start or _is_selected(rel, wanted, pattern)
+
     seen = {start}
     queue = deque([(start, 0)])
     while queue:
         at, d = queue.popleft()
         if d == depth:
             continue
-        for nxt in sorted(adj.get(at, ())):
-            if nxt not in seen:
+        for nxt in adj.get(at, ()):
+            if nxt not in seen and allowed(nxt):
                 seen.add(nxt)
                 queue.append((nxt, d + 1))
     return seen
+
+
+_ADJACENCY_CACHE: dict[tuple[int, bool],
+                       tuple[weakref.ref[Links], dict[str, set[str]], frozenset[str]]] = {}
+
+
+def _all_adjacency(links: Links, view_relationships: bool
+                   ) -> tuple[dict[str, set[str]], frozenset[str]]:
+    key = (id(links), view_relationships)
+    hit = _ADJACENCY_CACHE.get(key)
+    if hit is not None and hit[0]() is links:
+        return hit[1], hit[2]
+    view_fks = links.view_fks if view_relationships else []
+    adj = _adjacency(_edge_pairs(links.fks, view_fks, links.view_bases))
+    fk_targets = frozenset(e.target for e in links.fks)
+    ref = weakref.ref(links, lambda _r, k=key, c=_ADJACENCY_CACHE: c.pop(k, None))  # type: ignore[misc]
+    _ADJACENCY_CACHE[key] = (ref, adj, fk_targets)
+    return adj, fk_targets
 
 
 _LINKS_CACHE: dict[tuple[int, tuple[str, ...]], tuple[weakref.ref[Snapshot], Links]] = {}
@@ -308,13 +339,7 @@ def erd(
             view_name = f"diff {diff.left_label} -> {diff.right_label}"
     elif focus is not None:
         start = resolve_name(snapshot, focus)
-        allowed = {r.qualified_name for r in _selected(rels.values(), schemas, pattern)} | {start}
-        allowed |= {e.target for e in links.fks if e.target not in rels}  # unread schemas
-        pairs = [
-            (a, b) for a, b in _edge_pairs(links.fks, view_fks, links.view_bases)
-            if a in allowed and b in allowed
-        ]
-        names = _neighbourhood(_adjacency(pairs), start, depth)
+        names = _focus_names(rels, links, view_relationships, start, depth, schemas, pattern)
         view_name = f"focus {start} depth {depth}"
     elif path is not None:
         if isinstance(path, str) or len(path) != 2:

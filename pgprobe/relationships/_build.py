@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from .._gc import paused_collector
 from ..catalog._model import Constraint, Function, Relation, Snapshot
 from ._model import AnyRelationship, ComputedRelationship, Junction, QualifiedName, Relationship
 
@@ -22,6 +23,22 @@ RelMap = dict[tuple[QualifiedName, str], list[AnyRelationship]]
 
 _VIEW_KINDS = ("view", "materialized_view")
 _PK_TABLE_KINDS = ("table", "partitioned_table")
+_new = object.__new__
+
+
+def _relationship(table: QN, foreign_table: QN, cardinality: str, constraint: str | None = None,
+                  columns: tuple[tuple[str, str], ...] = (), is_self: bool = False,
+                  is_parent: bool = False, junction: Junction | None = None,
+                  table_is_view: bool = False, foreign_table_is_view: bool = False
+                  ) -> Relationship:
+    """``Relationship(...)`` without the frozen dataclass's per-field ``object.__setattr__``
+    (an index of 20,000 tables builds about 90,000 of them); the same object."""
+    rel = _new(Relationship)
+    rel.__dict__.update(table=table, foreign_table=foreign_table, cardinality=cardinality,
+                        constraint=constraint, columns=columns, is_self=is_self,
+                        is_parent=is_parent, junction=junction, table_is_view=table_is_view,
+                        foreign_table_is_view=foreign_table_is_view)
+    return rel
 
 
 def _is_inherited_partition_fk(rel: Relation, fk_name: str, parents: dict[str, Relation]) -> bool:
@@ -48,9 +65,12 @@ def _is_partition_clone(fk: Constraint, fks: list[Constraint], by_name: dict[str
     return any(o is not fk and o.columns == fk.columns and o.ref in ancestors for o in fks)
 
 
-def _fk_relationships(snapshot: Snapshot) -> list[Relationship]:
+def _fk_relationships(snapshot: Snapshot, by_name: dict[str, Relation] | None = None
+                      ) -> list[Relationship]:
     """Step 1: one many-to-one (or one-to-one) per foreign key, as ``allM2OandO2ORels``."""
-    by_name = {r.qualified_name: r for r in snapshot.relations}
+    if by_name is None:
+        by_name = {r.qualified_name: r for r in snapshot.relations}
+    has_partitions = any(r.partition_of for r in snapshot.relations)
     out: list[Relationship] = []
     for rel in snapshot.relations:
         fks = [c for c in rel.constraints if c.kind == "foreign"]
@@ -64,14 +84,14 @@ def _fk_relationships(snapshot: Snapshot) -> list[Relationship]:
             # Snapshots saved before `inherited` existed: recognise the copies by shape.
             if rel.partition_of and _is_inherited_partition_fk(rel, fk.name, by_name):
                 continue
-            if _is_partition_clone(fk, fks, by_name):
+            if has_partitions and _is_partition_clone(fk, fks, by_name):
                 continue
             if not fk.ref_table or len(fk.columns) != len(fk.ref_columns) or not fk.columns:
                 continue
             target = QN(fk.ref_schema or rel.schema, fk.ref_table)
             cols = tuple(zip(fk.columns, fk.ref_columns, strict=True))
             one_to_one = frozenset(fk.columns) in keys
-            out.append(Relationship(
+            out.append(_relationship(
                 table=origin, foreign_table=target,
                 cardinality="o2o" if one_to_one else "m2o",
                 constraint=fk.name, columns=cols, is_self=origin == target,
@@ -85,8 +105,9 @@ class _Lineage:
     def __init__(self, snapshot: Snapshot, schemas: Sequence[str]) -> None:
         # base table -> view -> base column -> [view columns]
         self.exposed: dict[QN, dict[QN, dict[str, list[str]]]] = defaultdict(dict)
+        wanted = set(schemas)  # a list of 200 tenant schemas made this step tables x schemas
         for rel in snapshot.relations:
-            if rel.kind not in _VIEW_KINDS or rel.schema not in schemas or not rel.view_sources:
+            if rel.kind not in _VIEW_KINDS or rel.schema not in wanted or not rel.view_sources:
                 continue
             view = QN(rel.schema, rel.name)
             position = {c.name: c.position for c in rel.columns}
@@ -124,16 +145,16 @@ def _view_relationships(rels: list[Relationship], lineage: _Lineage) -> list[Rel
         ref_views = [(v, combo) for v, per in lineage.views_exposing(r.foreign_table, ref_cols)
                      for combo in _choices(per)]
         for view, vcols in src_views:
-            out.append(Relationship(view, r.foreign_table, r.cardinality, r.constraint,
+            out.append(_relationship(view, r.foreign_table, r.cardinality, r.constraint,
                                     tuple(zip(vcols, ref_cols, strict=True)), False,
                                     table_is_view=True, foreign_table_is_view=False))
         for view, vcols in ref_views:
-            out.append(Relationship(r.table, view, r.cardinality, r.constraint,
+            out.append(_relationship(r.table, view, r.cardinality, r.constraint,
                                     tuple(zip(fk_cols, vcols, strict=True)), False,
                                     table_is_view=False, foreign_table_is_view=True))
         for view1, vcols1 in src_views:
             for view2, vcols2 in ref_views:
-                out.append(Relationship(view1, view2, r.cardinality, r.constraint,
+                out.append(_relationship(view1, view2, r.cardinality, r.constraint,
                                         tuple(zip(vcols1, vcols2, strict=True)), view1 == view2,
                                         table_is_view=True, foreign_table_is_view=True))
     return out
@@ -179,12 +200,11 @@ def _m2m_relationships(rels: list[Relationship], pks: dict[QN, frozenset[str]]) 
         pk = pks.get(jt, frozenset())
         if not pk or len(outgoing) < 2:
             continue
-        for r1 in outgoing:
-            for r2 in outgoing:
+        # both FKs' columns must lie in the PK: pair only those (same order as all pairs)
+        inside = [r for r in outgoing if all(c in pk for c, _ in r.columns)]
+        for r1 in inside:
+            for r2 in inside:
                 if r1.constraint == r2.constraint:
-                    continue
-                jt_cols = {c for c, _ in r1.columns} | {c for c, _ in r2.columns}
-                if not jt_cols <= pk:
                     continue
                 t, ft = r1.foreign_table, r2.foreign_table
                 junction = Junction(
@@ -192,7 +212,7 @@ def _m2m_relationships(rels: list[Relationship], pks: dict[QN, frozenset[str]]) 
                     source_columns=tuple((b, a) for a, b in r1.columns),
                     target_columns=tuple((b, a) for a, b in r2.columns),
                 )
-                out.append(Relationship(t, ft, "m2m", None, (), t == ft, False, junction,
+                out.append(_relationship(t, ft, "m2m", None, (), t == ft, False, junction,
                                         table_is_view=r1.foreign_table_is_view,
                                         foreign_table_is_view=r2.foreign_table_is_view))
     return out
@@ -204,10 +224,10 @@ def _inverses(rels: list[Relationship]) -> list[Relationship]:
     for r in rels:
         if r.cardinality not in ("m2o", "o2o"):
             continue
-        out.append(Relationship(
+        out.append(_relationship(
             table=r.foreign_table, foreign_table=r.table,
             cardinality="o2m" if r.cardinality == "m2o" else "o2o",
-            constraint=r.constraint, columns=tuple((b, a) for a, b in r.columns),
+            constraint=r.constraint, columns=tuple([(b, a) for a, b in r.columns]),
             is_self=r.is_self, is_parent=(not r.is_parent) if r.cardinality == "o2o" else False,
             table_is_view=r.foreign_table_is_view, foreign_table_is_view=r.table_is_view,
         ))
@@ -253,11 +273,16 @@ def build_relationship_map(snapshot: Snapshot, schemas: Sequence[str]) -> RelMap
     Keys whose relationships were all filtered out stay (with an empty list), as in
     PostgREST; its fuzzy "Perhaps you meant" hint draws on the keys.
     """
+    with paused_collector():  # see pgprobe/_gc.py
+        return _build_map(snapshot, schemas)
+
+
+def _build_map(snapshot: Snapshot, schemas: Sequence[str]) -> RelMap:
     exposed = set(schemas)
     relations = {r.qualified_name: r for r in snapshot.relations}
     lineage = _Lineage(snapshot, schemas)
 
-    base = _fk_relationships(snapshot)
+    base = _fk_relationships(snapshot, relations)
     with_views = base + _view_relationships(base, lineage)
     with_m2m = with_views + _m2m_relationships(with_views, _primary_keys(snapshot, lineage))
     rels = with_m2m + _inverses(with_m2m)
@@ -277,5 +302,6 @@ def build_relationship_map(snapshot: Snapshot, schemas: Sequence[str]) -> RelMap
             and r.junction.table.schema not in exposed)]
         out.setdefault((table, other.schema), []).extend(kept)
     for group in out.values():
-        group.sort(key=lambda r: r.sort_key())
+        if len(group) > 1:
+            group.sort(key=lambda r: r.sort_key())
     return out

@@ -104,3 +104,47 @@ def test_snapshot_pauses_the_collector_and_restores_it(scratch_dsn: str) -> None
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_partial_snapshots_read_the_same_rows_by_index_or_by_scan(scratch_dsn: str,
+                                                                  monkeypatch) -> None:
+    """One tenant of several is read through pg_depend's index (relation_oids.sql), a whole
+    database by scanning pg_class; both must give what the other gives."""
+    from pgprobe.catalog import _reader
+
+    _load(scratch_dsn, ["tpl", "t1", "t2"],
+          "create view t2.cross_tenant as select id, total from t1.open_invoices",
+          "grant select (name) on t1.accounts to public",
+          "create function t1.touch() returns trigger language plpgsql as "
+          "'begin return new; end'",
+          "create trigger touch before update on t1.accounts for each row "
+          "execute function t1.touch()",
+          "comment on column t1.invoices.total is 'gross'")
+    with psycopg.connect(scratch_dsn, autocommit=True) as conn:
+        conn.execute("analyze pg_class")
+        found = _reader._relation_oids(conn, ["t1"])
+    assert found is not None and len(found) >= 3  # one tenant of three: through the index
+
+    def read() -> list:
+        return [snapshot(scratch_dsn), snapshot(scratch_dsn, schemas=["t1"]),
+                snapshot(scratch_dsn, schemas=["t2"]),
+                snapshot(scratch_dsn, schemas=["t1", "t2"],
+                         relations=["t2.cross_tenant", "t1.accounts"])]
+
+    by_index = read()
+    monkeypatch.setattr(_reader, "_relation_oids", lambda conn, expanded: None)
+    by_scan = read()
+    assert by_index == by_scan
+    whole, t1, t2, picked = by_index
+    for part, schemas in ((t1, {"t1"}), (t2, {"t2"})):
+        assert list(part.relations) == [r for r in whole.relations if r.schema in schemas]
+    accounts = t1.table("t1.accounts")
+    assert [t.name for t in accounts.triggers] == ["touch"]
+    assert any(g.grantee == "public" and g.column == "name" for g in accounts.grants)
+    # a view of another tenant's view: its lineage is followed outside the asked schema
+    cross = t2.table("t2.cross_tenant")
+    assert {(s.column, s.source_schema, s.source_table) for s in cross.view_sources} == {
+        ("id", "t1", "invoices"), ("total", "t1", "invoices")}
+    assert [r.qualified_name for r in picked.relations] == ["t1.accounts", "t2.cross_tenant"]
+    assert picked.table("t2.cross_tenant") == cross
+    assert picked.table("t1.accounts") == accounts

@@ -54,14 +54,18 @@ def lineage_dsn(scratch_dsn: str) -> str:
 def test_view_sources_sql_follows_plain_column_references(lineage_dsn: str) -> None:
     text = query_text("view_sources")
     assert text is not None
+    params = {"schemas": ["app", "other"], "relations": None, "relation_oids": None}
     with psycopg.connect(lineage_dsn) as conn:
-        cur = conn.execute(text)  # type: ignore[arg-type]
+        cur = conn.execute(text, params)  # type: ignore[arg-type]
         assert [d.name for d in cur.description or ()] == [
             "view_schema", "view_name", "view_column", "source_schema", "source_table",
             "source_column"]
         rows = cur.fetchall()
+        # only the asked schema's views, still followed through the other schema's views
+        other = conn.execute(text, {**params, "schemas": ["other"]}).fetchall()  # type: ignore[arg-type]
     assert len(rows) == len(set(rows))
     assert set(rows) == EXPECTED_LINEAGE
+    assert set(other) == {r for r in EXPECTED_LINEAGE if r[0] == "other"}
 
 
 def test_snapshot_lineage_feeds_view_relationships(lineage_dsn: str) -> None:

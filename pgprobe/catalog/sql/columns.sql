@@ -41,6 +41,7 @@ left join pg_description ds on ds.objoid = a.attrelid and ds.classoid = 'pg_clas
   and ds.objsubid = a.attnum
 where n.nspname = any(%(schemas)s)
   and (%(relations)s::text[] is null or (n.nspname || '.' || c.relname) = any(%(relations)s::text[]))
+  and (%(relation_oids)s::oid[] is null or c.oid = any(%(relation_oids)s::oid[]))  -- relation_oids.sql
   and c.relkind in ('r', 'p', 'v', 'm', 'f')
   and a.attnum > 0 and not a.attisdropped
 order by a.attrelid, a.attnum

@@ -11,6 +11,7 @@ join pg_namespace n on n.oid = c.relnamespace
 cross join lateral aclexplode(a.attacl) acl
 where n.nspname = any(%(schemas)s)
   and (%(relations)s::text[] is null or (n.nspname || '.' || c.relname) = any(%(relations)s::text[]))
+  and (%(relation_oids)s::oid[] is null or c.oid = any(%(relation_oids)s::oid[]))  -- relation_oids.sql
   and c.relkind in ('r', 'p', 'v', 'm', 'f')
   and a.attacl is not null and a.attnum > 0 and not a.attisdropped
 order by 1, 5, 2, 3

@@ -20,3 +20,4 @@ join pg_namespace n on n.oid = c.relnamespace
 join pg_am am on am.oid = ic.relam
 where n.nspname = any(%(schemas)s)
   and (%(relations)s::text[] is null or (n.nspname || '.' || c.relname) = any(%(relations)s::text[]))
+  and (%(relation_oids)s::oid[] is null or c.oid = any(%(relation_oids)s::oid[]))  -- relation_oids.sql

@@ -34,4 +34,5 @@ left join pg_description ds on ds.objoid = c.oid and ds.classoid = 'pg_class'::r
   and ds.objsubid = 0
 where n.nspname = any(%(schemas)s)
   and (%(relations)s::text[] is null or (n.nspname || '.' || c.relname) = any(%(relations)s::text[]))
+  and (%(relation_oids)s::oid[] is null or c.oid = any(%(relation_oids)s::oid[]))  -- relation_oids.sql
   and c.relkind in ('r', 'p', 'v', 'm', 'f')

@@ -1,5 +1,6 @@
--- view_sources.sql: which base-table column each view column exposes, for every view and
--- materialized view outside the system schemas, followed through views of views.
+-- view_sources.sql: which base-table column each view column exposes, for the views and
+-- materialized views of the expanded schemas (and of the asked relations, if any), followed
+-- through views of views in any schema outside the system ones.
 --
 -- One row per (view column, base column); a base column exposed twice gives two rows.
 -- Only plain column references count (PostgreSQL records them as resorigtbl/resorigcol in
@@ -13,15 +14,39 @@
 -- entries are the TARGETENTRY nodes at brace depth 2; entries of sub-queries sit deeper.
 -- Then a recursive step replaces a source that is itself a view by that view's source.
 with recursive
-views as (
-    select c.oid as view_oid, r.ev_action::text as tree
+asked as (
+    select c.oid
     from pg_class c
     join pg_namespace n on n.oid = c.relnamespace
-    join pg_rewrite r on r.ev_class = c.oid and r.rulename = '_RETURN'
     where c.relkind in ('v', 'm')
-      and n.nspname not in ('pg_catalog', 'information_schema')
-      and n.nspname not like 'pg\_toast%'
-      and n.nspname not like 'pg\_temp\_%'
+      and n.nspname = any(%(schemas)s)
+      and (%(relations)s::text[] is null or (n.nspname || '.' || c.relname) = any(%(relations)s::text[]))
+      and (%(relation_oids)s::oid[] is null or c.oid = any(%(relation_oids)s::oid[]))  -- relation_oids.sql
+),
+needed (oid) as (
+    -- the asked views and every view they read from (a view's rule depends on what it reads).
+    -- What one view reads is looked up per view, through the indexes: a join here let the
+    -- planner compare every view's dependencies with every view found (quadratic).
+    select oid from asked
+    union
+    select dc.oid
+    from needed v
+    join pg_class dc on dc.oid = any(array(
+        select d.refobjid
+        from pg_rewrite rw
+        join pg_depend d on d.classid = 'pg_rewrite'::regclass and d.objid = rw.oid
+          and d.refclassid = 'pg_class'::regclass
+        where rw.ev_class = v.oid and d.refobjid <> v.oid))
+    where dc.relkind in ('v', 'm')
+),
+views as (
+    select c.oid as view_oid, r.ev_action::text as tree
+    from needed v
+    join pg_class c on c.oid = v.oid
+    join pg_namespace n on n.oid = c.relnamespace
+    join pg_rewrite r on r.ev_class = c.oid and r.rulename = '_RETURN'
+    where n.nspname not in ('pg_catalog', 'information_schema')
+      and n.nspname !~ '^pg_(toast|temp_)'
 ),
 tokens as (
     select v.view_oid, t.ord, t.m[1] as tok
@@ -35,7 +60,7 @@ depths as (
            sum(case when left(tok, 1) = '{' then 1 when tok = '}' then -1 else 0 end)
                over (partition by view_oid order by ord) as depth
     from tokens
-    where tok not like '\\%'
+    where not starts_with(tok, '\')
 ),
 entry_fields as (
     -- fields of a top-level entry follow their {TARGETENTRY at the same depth
@@ -47,9 +72,9 @@ entry_fields as (
 ),
 entries as (
     select view_oid,
-           max(split_part(tok, ' ', 2)::int) filter (where tok like ':resno %') as resno,
-           max(split_part(tok, ' ', 2)::oid) filter (where tok like ':resorigtbl %') as src_oid,
-           max(split_part(tok, ' ', 2)::int) filter (where tok like ':resorigcol %') as src_attnum
+           max(split_part(tok, ' ', 2)::int) filter (where starts_with(tok, ':resno ')) as resno,
+           max(split_part(tok, ' ', 2)::oid) filter (where starts_with(tok, ':resorigtbl ')) as src_oid,
+           max(split_part(tok, ' ', 2)::int) filter (where starts_with(tok, ':resorigcol ')) as src_attnum
     from entry_fields
     where entry > 0
     group by view_oid, entry
@@ -83,4 +108,5 @@ join pg_class sc on sc.oid = l.src_oid
 join pg_namespace sn on sn.oid = sc.relnamespace
 join pg_attribute sa on sa.attrelid = l.src_oid and sa.attnum = l.src_attnum and not sa.attisdropped
 where sc.relkind not in ('v', 'm')
+  and l.view_oid in (select oid from asked)
 order by view_schema, view_name, va.attnum, source_schema, source_table, sa.attnum
