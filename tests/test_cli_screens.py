@@ -117,7 +117,7 @@ SCREENS: list[tuple[str, list[str], set[int]]] = [
     ("diff", ["diff", "demo.json", "changed.json"], {1}),
     ("diff-live", ["diff", "{dsn}", "{changed}"], {1}),
     ("diff-sql-prove", ["diff", "{dsn}", "{changed}", "--sql", "--prove",
-                        "--server", "{flavor}"], {0}),
+                        "--server", "{flavor}"], {1}),
     ("check", ["check", "expectations.yml", "--dsn", "{dsn}"], {0, 1}),
     ("types-check", ["types", "check", "database.types.ts", "--dsn", "{dsn}"], {1}),
     ("fields-check", ["fields", "check", "fields.ts", "--dsn", "{dsn}"], {1}),
@@ -146,7 +146,8 @@ SCREENS: list[tuple[str, list[str], set[int]]] = [
     ("docs-lint", ["docs", "lint", "--dsn", "{dsn}"], {1}),
     ("advise", ["advise", "--dsn", "{dsn}"], {0, 1}),
     ("advise-rules", ["advise", "--list-rules"], {0}),
-    ("inspect-activity", ["inspect", "--dsn", "{dsn}", "activity"], {0}),
+    ("inspect-table-sizes", ["inspect", "--dsn", "{dsn}", "table-sizes"], {0}),
+    ("inspect-connections", ["inspect", "--dsn", "{dsn}", "connections"], {0}),
     ("inspect-report", ["inspect", "report", "--dsn", "{dsn}"], {0, 1}),
     ("inspect-why-waiting", ["inspect", "why-waiting", "--dsn", "{dsn}"], {0}),
 ]
@@ -203,7 +204,8 @@ def test_demo_screens(pg_flavor: str, tmp_path: Path) -> None:
         assert_readable(tour.stdout)
         assert_readable(tour.stderr)
         # the tour tells that the history disagrees with the migration files
-        assert "history" in tour.stdout and "supabase db push --include-all" in tour.stdout
+        assert "DISAGREES with the migration files" in tour.stdout
+        assert "supabase db push --include-all" in tour.stdout
     finally:
         down = _run(["demo", "down", "--flavor", pg_flavor], tmp_path, PGPROBE_HOME=str(home))
         shutil.rmtree(home, ignore_errors=True)

@@ -50,8 +50,10 @@ def run(args: argparse.Namespace) -> int:
     from .._errors import InputError
 
     if args.list_rules:
-        for r in RULES.values():
-            print(f"{r.id:28} {r.severity:8} {r.summary}")
+        from .._terminal import print_table
+
+        print_table([(r.id, r.severity, r.summary) for r in RULES.values()],
+                    ["rule", "severity", "summary"], styles=["bold", "", ""])
         return 0
     if not args.paths:
         raise InputError("no migration files given", hint="pgprobe lint supabase/migrations")
@@ -78,13 +80,73 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         out = report.to_markdown()
     else:
-        out = report.to_text()
-    sys.stdout.write(out + "\n")
+        out = None
+        print_findings(report)
+    if out is not None:
+        sys.stdout.write(out + "\n")
     if one_shot:  # exit now: the interpreter's teardown would walk every object for nothing
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(report.exit_code)
     return report.exit_code
+
+
+def print_findings(report: Any) -> None:
+    """The findings grouped by file: each with its line, level, rule, message, the offending
+    SQL line and the hint; the summary last."""
+    from rich.text import Text
+
+    from .._terminal import console, echo, lines_of, path, style_for_level
+
+    out = console()
+    by_file: dict[str, list[Any]] = {}
+    for f in report.findings:
+        by_file.setdefault(f.file, []).append(f)
+    for file, findings in by_file.items():
+        out.print(Text(path(file), style="bold underline"), soft_wrap=True)
+        source = _source_lines(file)
+        for f in findings:
+            head = Text.assemble((f"  {f.line}:{f.column} ", "bold"),
+                                 (f.severity, style_for_level(f.severity)), f" {f.rule}")
+            out.print(head, soft_wrap=True)
+            for line in lines_of(f"    {f.message}", out.width, style="", out=out):
+                out.print(line, soft_wrap=True)
+            excerpt = _excerpt(source, f.line, f.column, out.width - 6)
+            if excerpt:
+                out.print(Text(f"    > {excerpt}", style="dim"), soft_wrap=True)
+            for line in lines_of(f"    hint: {f.hint}", out.width, style="", out=out):
+                out.print(line, soft_wrap=True)
+        out.print()
+    echo(report.summary(), style=style_for_level("error" if report.errors else
+                                                   "warn" if report.findings else "ok"))
+
+
+def _excerpt(source: list[str], line: int, column: int, width: int) -> str:
+    """The offending line, cut to ``width`` around ``column`` (``…`` marks a cut).
+
+    >>> _excerpt(["select 1;", "  alter table t add column c int;"], 2, 19, 20)
+    '… t add column c in…'
+    >>> _excerpt(["x" * 30 + " from tickets"], 1, 37, 20)
+    '…xxxxx from tickets'
+    """
+    if not 0 < line <= len(source):
+        return ""
+    text = source[line - 1].rstrip()
+    start = len(text) - len(text.lstrip())
+    if len(text) - start <= width:
+        return text[start:]
+    start = max(start, min(column - 1 - width // 3, len(text) - width + 1))
+    piece = text[start:start + width - 1]
+    return ("…" + piece[1:] if start > 0 and text[:start].strip() else piece) + (
+        "…" if start + width - 1 < len(text) else "")
+
+
+def _source_lines(file: str) -> list[str]:
+    try:
+        with open(file, encoding="utf-8", errors="replace") as fh:
+            return fh.read().splitlines()
+    except OSError:
+        return []
 
 
 def main(argv: list[str] | None = None) -> int:

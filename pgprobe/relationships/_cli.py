@@ -77,7 +77,12 @@ def _cmd_relationships(args: argparse.Namespace) -> int:
         origin, item = args.embed
         alias, target, hint, join, columns = parse_embed(item)
         ex = explain_embed(idx, origin, target, hint, alias=alias, columns=columns, join=join)
-        print(json.dumps(ex.to_dict(), indent=2) if args.format == "json" else ex)
+        if args.format == "json":
+            print(json.dumps(ex.to_dict(), indent=2))
+        else:
+            from .._terminal import echo
+
+            echo(str(ex))
         return 0 if ex.ok else 1
     rels = idx.of(args.origin) if args.origin else idx.all()
     if args.format == "json":
@@ -85,7 +90,9 @@ def _cmd_relationships(args: argparse.Namespace) -> int:
                            "cardinality": r.cardinality, "embed": idx.embed_target(r),
                            "description": r.description} for r in rels], indent=2))
     else:
-        for r in rels:
-            embed = idx.embed_target(r) or "(cannot be selected alone)"
-            print(f"{r.table.qualified:<36} {embed:<56} {r.description}")
+        from .._terminal import print_table
+
+        print_table([(r.table.qualified, idx.embed_target(r) or "(cannot be selected alone)",
+                      r.description) for r in rels], ["table", "embed", "relationship"],
+                    styles=["bold", "", ""])
     return 0
