@@ -210,7 +210,7 @@ def _postmortem(args: argparse.Namespace) -> int:
         render(Markdown(pm.to_markdown()))
     code = _postmortem_exit(pm)
     if code == 2:
-        echo(f"pgprobe: error: could not run {pm.errors[0]}", stderr=True)
+        print(f"pgprobe: error: could not run {pm.errors[0]}", file=sys.stderr)  # one line
     return code
 
 
