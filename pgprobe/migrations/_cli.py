@@ -197,7 +197,7 @@ def _postmortem(args: argparse.Namespace) -> int:
     finally:
         if server is not None:
             server.stop(remove=True)
-    from .._terminal import echo, render
+    from .._terminal import echo
 
     if args.output:
         pm.save(args.output)
@@ -205,13 +205,49 @@ def _postmortem(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         print(pm.to_markdown())
     else:
-        from rich.markdown import Markdown
-
-        render(Markdown(pm.to_markdown()))
+        _print_postmortem(pm)
     code = _postmortem_exit(pm)
     if code == 2:
         print(f"pgprobe: error: could not run {pm.errors[0]}", file=sys.stderr)  # one line
     return code
+
+
+def _print_postmortem(pm: Any) -> None:
+    """The report for a terminal: its summary, then each part as its own command shows it."""
+    from rich.text import Text
+
+    from .._terminal import console, echo, path
+
+    out = console()
+
+    def heading(text: str) -> None:
+        out.print()
+        out.print(Text(text, style="bold underline"))
+
+    out.print(Text(pm.title, style="bold"))
+    echo(f"migrations: {path(pm.migrations_dir)}" + (f"; target: {pm.target}" if pm.target
+                                                     else ""))
+    heading("Summary")
+    for line in pm.summary_lines():
+        echo(f"- {line}")
+    if pm.lint is not None:
+        from ..lint._cli import print_findings
+
+        heading("Lint")
+        print_findings(pm.lint)
+    if pm.rehearsal is not None:
+        heading("Rehearsal")
+        echo(pm.rehearsal.summary())
+    if pm.verification is not None:
+        heading("Verification against the target")
+        _print_frame(pm.verification, "text", "verify")
+    if pm.history is not None:
+        heading("Migration history (the commands are suggestions; pgprobe never runs them)")
+        _print_frame(pm.history, "text", "history")
+    if pm.errors:
+        heading("Could not run")
+        for error in pm.errors:
+            echo(f"- {error}")
 
 
 def _postmortem_exit(pm: Any) -> int:

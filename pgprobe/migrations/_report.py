@@ -208,6 +208,10 @@ class Postmortem:
             out += ["## Could not run", ""] + [f"- {e}" for e in self.errors] + [""]
         return "\n".join(out)
 
+    def summary_lines(self) -> list[str]:
+        """The summary's bullets, counted from the same results the body shows."""
+        return self._summary()
+
     def _summary(self) -> list[str]:
         s: list[str] = []
         if self.lint is not None:
