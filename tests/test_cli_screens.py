@@ -252,3 +252,20 @@ def test_colour_on_a_terminal(screen: str, values: dict[str, str], workspace: Pa
     assert ANSI.search(text), f"no colour on a terminal: {text[:400]!r}"
     plain = ANSI.sub("", text)
     assert max(len(line.rstrip("\r")) for line in plain.splitlines()) <= 100
+
+
+@pytest.mark.parametrize("screen,words", [("snapshot", "reading the catalog"),
+                                          ("rehearse", "rehearsing"),
+                                          ("diff-sql-prove", "proving the migration")])
+def test_progress_on_a_terminal_only(screen: str, words: str, values: dict[str, str],
+                                     workspace: Path, pg_server: Server) -> None:
+    argv = _argv(next(a for i, a, _ in SCREENS if i == screen), values)
+    code, text = _run_in_pty(argv, workspace)
+    assert words in ANSI.sub("", text), text[:400]
+    if screen == "rehearse":  # a second run needs an empty database again
+        name = f"screens_empty_{uuid.uuid4().hex[:8]}"
+        argv[argv.index(values["empty"])] = pg_server.create_database(name)
+    piped = _run(argv, workspace)
+    assert words not in piped.stderr + piped.stdout
+    if screen == "rehearse":
+        pg_server.drop_database(name)

@@ -72,7 +72,10 @@ def run(args: argparse.Namespace) -> int:
 
         _engine.RELEASE_TREES = False
         gc.disable()
-    report = lint(args.paths, baseline=baseline,
+    from .._terminal import path
+
+    paths = [path(p) for p in args.paths] if args.format == "text" else args.paths
+    report = lint(paths, baseline=baseline,
                   exposed_schemas=tuple(args.exposed or ("public",)), rules=args.rules,
                   parallel=args.parallel)
     if args.format == "json":

@@ -20,6 +20,16 @@ from contextlib import contextmanager
 from typing import Any
 
 
+def _folder(args: argparse.Namespace) -> str:
+    """The migrations folder; on a screen, named relative to the working directory when under
+    it (so are the files in every message). Machine formats keep it as given."""
+    from .._terminal import path
+
+    fmt = getattr(args, "format", "text")
+    return path(args.migrations_dir) if fmt == "text" or getattr(args, "output", None) \
+        else args.migrations_dir
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("rehearse", help="apply migrations on a scratch database and check them",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -87,7 +97,7 @@ def _rehearse(args: argparse.Namespace) -> int:
         server = Server.start(flavor)  # type: ignore[arg-type]
     try:
         with _file_progress(args.quiet) as progress:
-            r = rehearse(args.migrations_dir, args.base, server=server,
+            r = rehearse(_folder(args), args.base, server=server,
                          scratch_dsn=args.scratch_dsn, stubs=args.stubs,
                          supabase=not args.no_supabase, stop_on_error=not args.keep_going,
                          progress=progress, pending_only=False if args.all_files else None,
@@ -160,7 +170,7 @@ def _print_frame(df: Any, fmt: str, kind: str) -> None:
 def _verify(args: argparse.Namespace) -> int:
     from ._verify import verify
 
-    df = verify(_target(args), args.migrations_dir)
+    df = verify(_target(args), _folder(args))
     _print_frame(df, args.format, "verify")
     return _verify_exit(df)
 
@@ -176,7 +186,7 @@ def _history_exit(df: Any) -> int:
 def _history(args: argparse.Namespace) -> int:
     from ._verify import history
 
-    df = history(_target(args), args.migrations_dir)
+    df = history(_target(args), _folder(args))
     _print_frame(df, args.format, "history")
     return _history_exit(df)
 
@@ -191,7 +201,7 @@ def _postmortem(args: argparse.Namespace) -> int:
 
         server = Server.start(scratch_flavor())  # type: ignore[arg-type]
     try:
-        pm = postmortem(args.migrations_dir, _target(args), base=args.base,
+        pm = postmortem(_folder(args), _target(args), base=args.base,
                         rehearse=not args.no_rehearse, lint=not args.no_lint, stubs=args.stubs,
                         server=server, scratch_dsn=args.scratch_dsn, check_rerun=args.rerun)
     finally:
