@@ -99,29 +99,30 @@ def print_findings(report: Any) -> None:
     SQL line and the hint; the summary last."""
     from rich.text import Text
 
-    from .._terminal import console, echo, lines_of, path, style_for_level
+    from .._terminal import console, lines_of, path, print_lines, style_for_level
 
     out = console()
+    width = out.width  # asked once: the console measures the terminal on every call
     by_file: dict[str, list[Any]] = {}
     for f in report.findings:
         by_file.setdefault(f.file, []).append(f)
+    lines: list[Text] = []
     for file, findings in by_file.items():
-        out.print(Text(path(file), style="bold underline"), soft_wrap=True)
+        lines.append(Text(path(file), style="bold underline"))
         source = _source_lines(file)
         for f in findings:
-            head = Text.assemble((f"  {f.line}:{f.column} ", "bold"),
-                                 (f.severity, style_for_level(f.severity)), f" {f.rule}")
-            out.print(head, soft_wrap=True)
-            for line in lines_of(f"    {f.message}", out.width, style="", out=out):
-                out.print(line, soft_wrap=True)
-            excerpt = _excerpt(source, f.line, f.column, out.width - 6)
+            lines.append(Text.assemble((f"  {f.line}:{f.column} ", "bold"),
+                                       (f.severity, style_for_level(f.severity)), f" {f.rule}"))
+            lines += lines_of(f"    {f.message}", width, style="", out=out)
+            excerpt = _excerpt(source, f.line, f.column, width - 6)
             if excerpt:
-                out.print(Text(f"    > {excerpt}", style="dim"), soft_wrap=True)
-            for line in lines_of(f"    hint: {f.hint}", out.width, style="", out=out):
-                out.print(line, soft_wrap=True)
-        out.print()
-    echo(report.summary(), style=style_for_level("error" if report.errors else
-                                                   "warn" if report.findings else "ok"))
+                lines.append(Text(f"    > {excerpt}", style="dim"))
+            lines += lines_of(f"    hint: {f.hint}", width, style="", out=out)
+        lines.append(Text())
+    lines += lines_of(report.summary(), width, out=out,
+                      style=style_for_level("error" if report.errors else
+                                            "warn" if report.findings else "ok"))
+    print_lines(lines, out)
 
 
 def _excerpt(source: list[str], line: int, column: int, width: int) -> str:

@@ -87,10 +87,19 @@ def _emit(report: object, fmt: str) -> None:
         echo(report.to_text())  # type: ignore[attr-defined]
 
 
+def _relative_file(args: argparse.Namespace) -> None:
+    """On a screen, the file is named relative to the working directory when under it."""
+    if args.format == "text":
+        from .._terminal import path
+
+        args.file = path(args.file)
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from ._check import PLATFORM_SCHEMAS, check, require_something_to_check, schemas_to_compare
     from ._tsparse import declared_schemas, read_text
 
+    _relative_file(args)
     # fail fast (before reading the database) on a malformed or placeholder file
     text = read_text(args.file)
     declared = declared_schemas(text, args.file)
@@ -138,6 +147,7 @@ def _extension_functions(args: argparse.Namespace, text: str, snap: Snapshot) ->
 def _cmd_fields(args: argparse.Namespace) -> int:
     from ._fieldmap import check_field_map, load_field_map
 
+    _relative_file(args)
     entries = load_field_map(args.file)
     from ..catalog._model import split_name
 
