@@ -170,9 +170,10 @@ def print_lines(lines: Sequence[Text], out: Console) -> None:
 
 def print_records(rows: Iterable[Sequence[Any]], headers: Sequence[str], *, key: int = 2,
                   file: IO[str] | None = None, width: int | None = None,
-                  styles: Sequence[str] | None = None, title: str | None = None) -> None:
+                  styles: Sequence[Any] | None = None, title: str | None = None) -> None:
     """Wide records, one block each: the first ``key`` columns on a heading line, the other
     non-empty columns below as ``name: value`` (wrapped), so no record widens the screen.
+    ``styles`` gives each column's style, or a function from the cell's text to its style.
 
     >>> import io
     >>> out = io.StringIO()
@@ -186,22 +187,24 @@ def print_records(rows: Iterable[Sequence[Any]], headers: Sequence[str], *, key:
         pending
     """
     cons = console(file, width=width)
-    if title:
-        cons.print(Text(title, style="bold"))
+    fit = cons.width
+    lines: list[Text] = [Text(title, style="bold")] if title else []
     for row in rows:
         values = [cell(v) for v in row]
-        head = Text("  ").join(Text(v, style=(styles[i] if styles else "") or "bold")
+        head = Text("  ").join(Text(v, style=_style_of(styles, i, v) or "bold")
                                for i, v in enumerate(values[:key]) if v)
-        for line in ([head] if len(head.plain) <= cons.width
-                     else lines_of(head.plain, cons.width, style="bold", out=cons)):
-            cons.print(line, soft_wrap=True)
+        lines += [head] if len(head.plain) <= fit else lines_of(head.plain, fit, style="bold")
         for i, value in enumerate(values[key:], start=key):
-            if not value:
-                continue
-            style = (styles[i] if styles else "") or None
-            for line in lines_of(f"  {headers[i]}: {value}", cons.width, style=style,
-                                 out=cons):
-                cons.print(line, soft_wrap=True)
+            if value:
+                lines += lines_of(f"  {headers[i]}: {value}", fit,
+                                  style=_style_of(styles, i, value) or None)
+    print_lines(lines, cons)
+
+
+def _style_of(styles: Sequence[Any] | None, i: int, value: str) -> str:
+    """Column ``i``'s style: a string, or a function of the cell's text."""
+    style = styles[i] if styles else ""
+    return style(value) if callable(style) else style
 
 
 def style_for_level(level: str) -> str:

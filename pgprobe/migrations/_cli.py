@@ -163,7 +163,11 @@ def _print_frame(df: Any, fmt: str, kind: str) -> None:
         columns = keys + [c for c in df.columns if c not in keys]
         rows = [[path(v) if c == "file" and isinstance(v, str) else v for c, v in zip(
                 columns, row, strict=True)] for row in df[columns].itertuples(index=False)]
-        styles = ["bold", style_for_level("warn"), ""] + [""] * (len(columns) - 3)
+        def status(text: str) -> str:
+            return style_for_level("ok" if text in ("applied", "present") else "warn")
+
+        styles = [status if c == "status" else "bold" if i == 0 else ""
+                  for i, c in enumerate(columns)]
         print_records(rows, columns, key=len(keys), styles=styles)
 
 
