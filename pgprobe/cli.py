@@ -26,11 +26,10 @@ _PLUGINS = {
     "pgprobe.diff._cli": ("diff", "check"),
     "pgprobe.types._cli": ("types", "fields"),
     "pgprobe.graph._cli": ("erd",),
-    "pgprobe.postgrest._cli": ("postgrest",),
+    "pgprobe.postgrest._cli": ("postgrest", "relationships"),  # relationships: + engine check
     "pgprobe.endpoint._cli": ("postgrest-staleness",),
     "pgprobe.lint._cli": ("lint",),
     "pgprobe.migrations._cli": ("rehearse", "verify", "history", "postmortem"),
-    "pgprobe.relationships._cli": ("relationships",),
     "pgprobe.docs._cli": ("docs",),
     "pgprobe.advise._cli": ("advise",),
     "pgprobe.inspect._cli": ("inspect",),

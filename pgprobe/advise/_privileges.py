@@ -30,17 +30,7 @@ class Privileges:
     @lru_cache(maxsize=64)  # noqa: B019  (one Privileges per advise run)
     def effective(self, role: str) -> frozenset[str]:
         """The role, PUBLIC, and every role whose privileges it inherits."""
-        seen = {role}
-        todo = [role]
-        while todo:
-            r = self._roles.get(todo.pop())
-            if r is None or not r.inherit:
-                continue
-            for parent in r.member_of:
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-        return frozenset(seen | {"public"})
+        return self.snapshot.inherited_roles(role) | {"public"}
 
     def is_superuser(self, role: str) -> bool:
         r = self._roles.get(role)

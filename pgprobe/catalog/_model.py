@@ -520,6 +520,28 @@ class Snapshot:
             if (schema is None or r.schema == schema) and (kinds is None or r.kind in kinds)
         ]
 
+    def inherited_roles(self, role: str) -> frozenset[str]:
+        """``role`` and every role whose privileges it inherits (``INHERIT`` membership,
+        followed transitively); ``PUBLIC`` is not included.
+
+        >>> snap = Snapshot(roles=(Role("anon", member_of=("web",)), Role("web"),
+        ...                        Role("noinherit", inherit=False, member_of=("web",))))
+        >>> sorted(snap.inherited_roles("anon")), sorted(snap.inherited_roles("noinherit"))
+        (['anon', 'web'], ['noinherit'])
+        """
+        members = {r.name: r for r in self.roles}
+        seen = {role}
+        todo = [role]
+        while todo:
+            r = members.get(todo.pop())
+            if r is None or not r.inherit:
+                continue
+            for parent in r.member_of:
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return frozenset(seen)
+
     def enum(self, name: str) -> EnumType:
         schema, n = split_name(name)
         return _lookup("enum", f"{schema}.{n}", {e.qualified_name: e for e in self.enums})

@@ -19,18 +19,7 @@ NO_POLICY = "RLS on, no policy: the API returns []"
 
 def roles_of(snapshot: Snapshot, role: str) -> set[str]:
     """``role``, the roles it inherits privileges from, and ``PUBLIC``."""
-    members = {r.name: r for r in snapshot.roles}
-    seen = {role, "PUBLIC", "public"}
-    todo = [role]
-    while todo:
-        r = members.get(todo.pop())
-        if r is None or not r.inherit:
-            continue
-        for parent in r.member_of:
-            if parent not in seen:
-                seen.add(parent)
-                todo.append(parent)
-    return seen
+    return set(snapshot.inherited_roles(role)) | {"PUBLIC", "public"}
 
 
 def bypasses_rls(snapshot: Snapshot, role: str) -> bool:

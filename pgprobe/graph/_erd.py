@@ -20,7 +20,7 @@ import subprocess
 import warnings
 import weakref
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from ..catalog._model import Relation, Snapshot
 from ._dot import ColumnsMode, DiffMarks, Drawing, NodeSpec, _html
 from ._links import FkEdge, Junction, Links
 from ._paths import FkPath, find_paths, resolve_name
+from ._viewer import viewer_html
 
 DEFAULT_MAX_DETAILED = 150
 """Above this many relations, columns are collapsed (names only)."""
@@ -51,13 +52,19 @@ class Erd(graphviz.Digraph):
     """A ``graphviz.Digraph`` with what the view found: ``paths``, ``relations``, ``notes``.
 
     ``.source`` is the DOT text; ``.render(path)`` writes SVG/PNG/PDF (by suffix or
-    ``format=``); in Jupyter it displays as SVG.
+    ``format=``); in Jupyter it displays as HTML: the SVG fit to the cell, zoomable and
+    pannable (:meth:`html`), a click on a table showing its card (:meth:`with_cards`).
     """
 
     paths: list[FkPath]
     relations: list[str]
     notes: list[str]
     view: str
+    cards: dict[str, str]
+    """HTML shown when a table is clicked in :meth:`html`, by qualified name."""
+    drawn: dict[str, Relation]
+    """The drawn relations the snapshot has (stubs of unread schemas are not here)."""
+    MAX_CARDS = DEFAULT_MAX_DETAILED
 
     @property
     def dot(self) -> str:
@@ -128,9 +135,34 @@ class Erd(graphviz.Digraph):
         """The rendered SVG text."""
         return str(self.pipe(format="svg", encoding="utf-8"))
 
+    def with_cards(self, render: Callable[[Relation], str], *, limit: int | None = None) -> Erd:
+        """Fill :attr:`cards` with ``render(relation)`` for the drawn relations (at most
+        ``limit``, default :attr:`MAX_CARDS`: cards are embedded in the output); returns self.
+
+        >>> from pgprobe.catalog._model import Relation, Snapshot
+        >>> g = erd(Snapshot(relations=(Relation("public", "users", "table"),)))
+        >>> list(g.with_cards(lambda rel: f"<b>{rel.name}</b>").cards.items())
+        [('public.users', '<b>users</b>')]
+        """
+        cap = self.MAX_CARDS if limit is None else limit
+        self.cards = {name: render(rel) for name, rel in list(sorted(self.drawn.items()))[:cap]}
+        return self
+
+    def html(self, *, hint: str | None = None) -> str:
+        """The SVG in a self-contained zoom/pan viewer (no external script): fit to the
+        width, ``−``/``+``/``fit`` and ctrl+wheel zoom, drag to pan, click a table for its card."""
+        more = len(self.drawn) - len(self.cards)
+        missing = ("not in the snapshot read (drawn as a stub)" if not more else
+                   "no card embedded (cards are embedded for at most "
+                   f"{len(self.cards)} relations; `%pgprobe table NAME` shows any)")
+        if not self.cards:
+            missing = "no card embedded: attach cards with .with_cards(render) (`%pgprobe erd` does)"
+        extra = {"hint": hint} if hint else {}
+        return viewer_html(self.svg(), cards=self.cards, missing_card=missing, **extra)
+
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kw: Any) -> dict[str, Any]:
         try:
-            return {"image/svg+xml": self.svg()}
+            return {"text/html": self.html(), "text/plain": f"<ERD {self.view}: {len(self.relations)} relations>"}
         except DependencyError as exc:
             return {"text/plain": f"{exc}\n\n{self.source}"}
 
@@ -391,6 +423,8 @@ def erd(
     graph.relations = sorted(drawn)
     graph.notes = notes
     graph.view = view_name
+    graph.drawn = {n: rels[n] for n in graph.relations if n in rels}
+    graph.cards = {}
     return graph
 
 

@@ -35,8 +35,9 @@ def exposed_schemas(snap: Any) -> list[str]:
 
 def draw_erd(snap: Any, *, focus: str | None = None, depth: int = 1,
              path: Sequence[str] | None = None, columns: str | None = None,
-             schemas: Sequence[str] | None = None, legend: bool = True) -> Any:
-    """A ``graphviz.Digraph`` (shows as SVG in Jupyter): whole schema, focus or path view."""
+             schemas: Sequence[str] | None = None, legend: bool = True, cards: bool = True) -> Any:
+    """A ``pgprobe.graph.Erd`` (shows as a zoomable SVG in Jupyter): whole schema, focus or
+    path view; with ``cards`` a click on a table shows its :class:`TableView` card."""
     erd = _public("pgprobe.graph", "erd")
     kwargs: dict[str, Any] = {} if legend else {"legend": False}
     if focus:
@@ -48,7 +49,12 @@ def draw_erd(snap: Any, *, focus: str | None = None, depth: int = 1,
         kwargs["columns"] = columns
     if schemas:
         kwargs["schemas"] = list(schemas)
-    return erd(snap, **kwargs)
+    graph = erd(snap, **kwargs)
+    if cards and hasattr(graph, "with_cards"):
+        from ._displays import TableView
+
+        graph.with_cards(lambda rel: TableView(rel)._repr_html_())
+    return graph
 
 
 def erd_svg(graph: Any) -> str:

@@ -171,8 +171,10 @@ class PostgrestView:
 
     def __init__(self, result: Any, *, method: str, path: str, headers: Mapping[str, str] | None = None,
                  role: str | None = None, claims: Mapping[str, Any] | None = None,
-                 live: bool = True, note: str = "", why: Any = None) -> None:
+                 live: bool = True, note: str = "", why: Any = None, fix: Any = None) -> None:
         self.result = result
+        self.fix = fix
+        """The engine's checked fix of a failing request (``pgprobe.postgrest._fix.Fix``)."""
         self.method = method
         self.path = path
         self.headers = dict(headers or {})
@@ -240,18 +242,52 @@ class PostgrestView:
             why_html = getattr(self.why, "_repr_html_", None)
             out += H.details("catalog evidence", why_html() if why_html else H.code(str(self.why)),
                              open=True)
-        return out
+        return out + self._fix_html()
+
+    @property
+    def empty(self) -> list[Any]:
+        """Why the answer is empty (``EmptyReason`` per hidden relation), from the result."""
+        return list(_get(self.result, "empty") or [])
+
+    def _fix_lines(self) -> list[str]:
+        fix = self.fix
+        if fix is None:
+            return []
+        lines = []
+        if fix.corrected:
+            state = "checked offline: it translates and every column exists" if fix.ok else \
+                "checked offline: still failing"
+            lines.append(f"corrected request ({state}): {fix.corrected}")
+        lines += [f"fixed: {step}" for step in fix.steps]
+        lines += [f"not fixed: {left}" for left in fix.remaining]
+        return lines
+
+    def _fix_html(self) -> str:
+        fix = self.fix
+        if fix is None or not (fix.corrected or fix.remaining):
+            return ""
+        out = ""
+        if fix.corrected:
+            out += H.note("corrected request, checked offline" + (
+                ": it translates and every column exists" if fix.ok else ": still failing"),
+                "ok" if fix.ok else "warning", html_body=H.code(fix.corrected))
+        items = [("fixed", step) for step in fix.steps] + \
+            [("not fixed", left) for left in fix.remaining]
+        return out + H.table(items, ["", ""])
 
     def _result_html(self) -> str:
         if self.error:
             return self._error_html()
         if self.body is None and not self.live:
             return H.note("not run: no live database (explain only)", "replay")
-        out = f"<div>HTTP {H.esc(self.status)}"
+        # the status line wraps instead of being clipped in a narrow widget
+        out = f'<div style="white-space:normal;overflow-wrap:anywhere">HTTP {H.esc(self.status)}'
         content_range = (_get(self.result, "headers") or {}).get("Content-Range")
         if content_range:
             out += f" · Content-Range {H.esc(content_range)}"
         out += "</div>"
+        for reason in self.empty:
+            out += H.note(reason.summary, "warning")
         df = self.frame()
         if len(df.columns):
             out += H.frame(df, max_rows=20)
@@ -286,6 +322,8 @@ class PostgrestView:
                 parts.append("-- catalog evidence: " + repr(self.why).replace("\n", "\n   "))
         elif self.body is not None:
             parts += ["", f"-- HTTP {self.status}", H.cut(json.dumps(self.body, default=str, indent=1), 2000)]
+        parts += [f"-- why: {reason.summary}" for reason in self.empty]
+        parts += [f"-- {line}" for line in self._fix_lines()]
         if self.note:
             parts.append("-- " + self.note)
         return "\n".join(parts)

@@ -174,8 +174,13 @@ def run_postgrest(cell: str, *, role: str | None = None, claims: dict[str, Any] 
         if not session.live:
             note = f"offline ({session.reason}): SQL from the pinned snapshot; not run"
     why = _embed_evidence(session.snap, getattr(result, "error", None))
+    fix = None
+    if getattr(result, "error", None):
+        from ..postgrest import fix_request
+
+        fix = fix_request(session.snap, method, path, headers=headers, config=config)
     return PostgrestView(result, method=method, path=path, headers=headers, role=role,
-                         claims=claims, live=live, note=note, why=why)
+                         claims=claims, live=live, note=note, why=why, fix=fix)
 
 
 _BETWEEN = re.compile(r"(?:between|for) '([^']+)' and '([^']+)'")

@@ -73,10 +73,15 @@ class SchemaExplorer:
         self.tabs = w.Tab(children=[self.sections[n] for n in self.SECTIONS])
         for i, name in enumerate(self.SECTIONS):
             self.tabs.set_title(i, name)
-        self.widget = w.VBox([w.HBox([self.schema, self.table]), self.header, self.tabs])
+        # a click on a table in the ERD tab writes its qualified name here (hidden)
+        self.pick = w.Text(value="", layout=w.Layout(display="none"))
+        self.pick.add_class("pgprobe-erd-pick")
+        self.widget = w.VBox([w.HBox([self.schema, self.table]), self.header, self.tabs, self.pick])
         self.widget.add_class("pgprobe-explorer")
+        self._holding = False
         self.schema.observe(self._on_schema, names="value")
         self.table.observe(self._on_table, names="value")
+        self.pick.observe(self._on_pick, names="value")
         if table:
             self.table.value = snap.table(table).name
         self.update()
@@ -93,6 +98,29 @@ class SchemaExplorer:
     def _on_table(self, change: dict[str, Any]) -> None:
         self.update()
 
+    def select(self, name: str) -> None:
+        """Show ``name`` (``schema.table`` or a table of the current schema), as a click on
+        it in the ERD tab does. A name the snapshot does not have changes nothing."""
+        try:
+            rel = self.snap.table(name)
+        except PgprobeError:
+            return
+        if rel.qualified_name == self.qualified:
+            return
+        self._holding = True
+        try:
+            if self.schema.value != rel.schema:
+                self.schema.value = rel.schema
+            self.table.value = rel.name
+        finally:
+            self._holding = False
+        self.update()
+
+    def _on_pick(self, change: dict[str, Any]) -> None:
+        if change["new"]:
+            self.select(change["new"])
+            self.pick.value = ""
+
     @property
     def qualified(self) -> str | None:
         if self.schema.value is None or self.table.value is None:
@@ -100,6 +128,8 @@ class SchemaExplorer:
         return f"{self.schema.value}.{self.table.value}"
 
     def update(self) -> None:
+        if self._holding:
+            return
         name = self.qualified
         if name is None:
             self.header.value = H.box(H.note("no relations in this schema", "warning"))
@@ -125,8 +155,10 @@ class SchemaExplorer:
             self.sections["embeds"].value = _error_html(exc)
         if self.show_erd:
             try:
-                svg = erd_svg(draw_erd(self.snap, focus=name, depth=1, legend=False))
-                self.sections["erd"].value = f'<div class="pgprobe-erd">{svg}</div>'
+                graph = draw_erd(self.snap, focus=name, depth=1, legend=False, cards=False)
+                viewer = (graph.html(hint="drag to pan · ctrl+wheel or −/+ to zoom · click a table to explore it")
+                          if hasattr(graph, "html") else erd_svg(graph))
+                self.sections["erd"].value = f'<div class="pgprobe-erd">{viewer}</div>'
             except PgprobeError as exc:
                 self.sections["erd"].value = _error_html(exc)
 
@@ -197,6 +229,17 @@ class RelationshipFinder:
         display(self.widget)
 
 
+def _fitted(html: str) -> str:
+    """``html`` sized by the widget, not by its widest content.
+
+    An HTML widget's content is a flex item whose minimum width is its content's: a result
+    table made it wider than the cell, and the cell clipped it ("HTTP 200 · Co"). A one-column
+    grid whose track may shrink to 0 gives the content no minimum, so the panels wrap and a
+    wide table scrolls inside its panel.
+    """
+    return f'<div style="display:grid;grid-template-columns:minmax(0,1fr)">{html}</div>'
+
+
 class RequestBuilder:
     """Pick a table, columns and embeds -> the PostgREST URL, its SQL and the live result."""
 
@@ -218,15 +261,17 @@ class RequestBuilder:
         self.limit = w.BoundedIntText(value=limit, min=1, max=1000, description="limit")
         self.run_button = w.Button(description="run", button_style="primary")
         self.auto_run = auto_run
-        self.url = w.HTML()
-        self.output = w.HTML()
+        # full width: an HTML widget is an inline box of --jp-widgets-inline-width (300px)
+        # otherwise, which clipped the result ("HTTP 200 · Co")
+        self.url = w.HTML(layout=w.Layout(width="100%", overflow="visible"))
+        self.output = w.HTML(layout=w.Layout(width="100%", overflow="visible"))
         self.result: Any = None
         self.widget = w.VBox([
             w.HBox([self.table, self.role, self.limit]),
             w.HBox([self.columns, self.embeds]),
             w.HBox([self.claims, self.run_button]),
             self.url, self.output,
-        ])
+        ], layout=w.Layout(width="100%"))
         self.widget.add_class("pgprobe-request-builder")
         self.table.observe(self._on_table, names="value")
         for picker in (self.columns, self.embeds, self.role, self.limit, self.claims):
@@ -295,7 +340,7 @@ class RequestBuilder:
             self.output.value = _error_html(exc)
             return
         self.result = view
-        self.output.value = view._repr_html_()
+        self.output.value = _fitted(view._repr_html_())
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

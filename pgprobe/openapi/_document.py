@@ -191,18 +191,7 @@ def _split_description(text: str | None) -> tuple[str | None, str | None]:
 
 
 def _visible_roles(snap: Snapshot, role: str) -> set[str]:
-    members = {r.name: r for r in snap.roles}
-    seen = {role, "public"}
-    todo = [role]
-    while todo:
-        r = members.get(todo.pop())
-        if r is None or not r.inherit:
-            continue
-        for parent in r.member_of:
-            if parent not in seen:
-                seen.add(parent)
-                todo.append(parent)
-    return seen
+    return set(snap.inherited_roles(role)) | {"public"}
 
 
 def _is_superuser(snap: Snapshot, role: str) -> bool:

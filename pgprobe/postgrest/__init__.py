@@ -28,7 +28,9 @@ from pgprobe.catalog._model import Snapshot
 from ._cache import SNAPSHOTS
 from ._client import from_query_builder
 from ._config import Config
+from ._empty import EmptyReason
 from ._errors import PostgrestError
+from ._fix import Fix, fix_request
 from ._parser import parse_query, parse_select
 from ._pipeline import Call, Options, WriteWarning, run
 from ._plainsql import plain_sql
@@ -36,7 +38,8 @@ from ._result import Result, Statement, WriteExplanation
 from ._schema import load_representations, schema_cache
 from ._statements import Limits
 
-__all__ = ["Config", "PostgrestError", "Result", "Statement", "Why", "WriteExplanation",
+__all__ = ["Config", "EmptyReason", "Fix", "PostgrestError", "Result", "Statement", "Why",
+           "WriteExplanation", "fix_request",
            "WriteWarning", "explain", "from_builder", "from_query_builder", "parse_query",
            "parse_select", "request", "why"]
 
@@ -99,7 +102,7 @@ def request(conn_or_dsn: Any, method: Any, path: str | None = None, *,
             config: Config | dict[str, Any] | str | None = None,
             snapshot: Snapshot | None = None, execute_writes: bool | None = None,
             commit: bool = False, statement_timeout: str = "30s",
-            lock_timeout: str = "2s") -> Result:
+            lock_timeout: str = "2s", explain_empty: bool = True) -> Result:
     """Run ``method path`` as PostgREST would and answer as PostgREST would.
 
     Reads run read-only with ``statement_timeout`` and ``lock_timeout`` (a DSN opens a
@@ -115,6 +118,12 @@ def request(conn_or_dsn: Any, method: Any, path: str | None = None, *,
     (``.schema_cache`` is ``"cached"``, else ``"fresh"``; ``"given"`` for ``snapshot=``).
     ``method`` may also be a postgrest-py (supabase-py) query builder, in place of method
     and path.
+
+    A read that comes back with no rows, with embeds that are ``null``/``[]`` because grants
+    or row security hide the embedded rows, or with 42501, is explained in ``.empty``
+    (:class:`EmptyReason`: the cause, the policies, the rows a role that sees everything
+    gets: the request is run again as the table owner or a BYPASSRLS role, read-only and
+    time-limited). ``explain_empty=False`` skips that.
     """
     method, path, headers, body = _resolve(method, path, headers, body)
     cfg = _config(config)
@@ -131,8 +140,10 @@ def request(conn_or_dsn: Any, method: Any, path: str | None = None, *,
             snap, source = SNAPSHOTS.get(conn, key)
         sc = schema_cache(snap, cfg.schemas)
         load_representations(sc, conn)
-        res = run(conn, sc, cfg, Call(method, path, headers, body, role, claims),
-                  Options(True, execute_writes, commit, limits))
+        call = Call(method, path, headers, body, role, claims)
+        res = run(conn, sc, cfg, call, Options(True, execute_writes, commit, limits))
+        if explain_empty and res.role and method.upper() == "GET":
+            res.empty = _why_empty(conn, sc, cfg, call, res, limits)
     res.schema_cache = source
     _add_plain(res)
     return res
@@ -162,6 +173,43 @@ def explain(snapshot_or_conn: Any, method: Any, path: str | None = None, *,
     res.schema_cache = source
     _add_plain(res)
     return res
+
+
+def _why_empty(conn: psycopg.Connection[Any], sc: Any, cfg: Config, call: Call, res: Result,
+               limits: Limits) -> list[Any]:
+    """:func:`pgprobe.postgrest._empty.explain_result` with re-runs on this session."""
+    from ._empty import explain_result
+
+    # the rows as a plain array, counted, at most 1000 of them
+    hdrs = {k: v for k, v in call.headers.items()
+            if k.lower() not in ("prefer", "range", "accept")}
+    prefer = next((v for k, v in call.headers.items() if k.lower() == "prefer"), "")
+    hdrs["Prefer"] = ", ".join(p for p in (prefer, "count=exact") if p)
+    hdrs["Range"] = "0-999"
+    quick = Limits(min(limits.statement_timeout, "5s", key=_seconds), limits.lock_timeout)
+
+    def rerun(role: str) -> Result | None:
+        again = Call("GET", call.path, hdrs, None, role, res.claims)
+        try:
+            return run(conn, sc, cfg, again, Options(True, False, False, quick))
+        except (psycopg.Error, PostgrestError):
+            return None
+
+    try:
+        return explain_result(sc.snapshot, res, res.role or "", res.claims, rerun)
+    except psycopg.Error:  # an explanation never breaks the answer it explains
+        return []
+
+
+def _seconds(value: str) -> float:
+    """``'30s'``, ``'500ms'``, ``'2min'`` or plain milliseconds -> seconds (for min())."""
+    import re
+
+    m = re.fullmatch(r"\s*([\d.]+)\s*(ms|s|min|h)?\s*", str(value))
+    if m is None:
+        return float("inf")
+    scale = {"ms": 0.001, "s": 1, "min": 60, "h": 3600, None: 0.001}[m.group(2)]
+    return float(m.group(1)) * scale
 
 
 def snapshot_of(snapshot_or_conn: Any) -> Snapshot:

@@ -5,9 +5,15 @@
     pgprobe postgrest POST /tickets -d '{"title": "x"}' --dsn DSN            # explained only
     pgprobe postgrest POST /tickets -d '{"title": "x"}' --dsn DSN --execute-writes
 
-Exit code: 0 for a success answer (status below 300) or an explained write, 1 for any
-PostgREST error response (status 300 and up, e.g. PGRST201's 300 Multiple Choices), 2 when
-the request could not be run at all (bad input, no database).
+    pgprobe postgrest GET /tickets --role authenticated --claims '{"sub": "..."}' --dsn DSN
+
+An answer with no rows (or with embeds that came back null/[]) because grants or row level
+security hid them says so (``-- why: 0 rows: RLS on public.x has no policy ...``); an error
+answer shows the catalog evidence and the corrected request, checked offline.
+
+Exit code: 0 for a success answer (status below 300, an explained empty answer included) or
+an explained write, 1 for any PostgREST error response (status 300 and up, e.g. PGRST201's
+300 Multiple Choices), 2 when the request could not be run at all (bad input, no database).
 """
 
 from __future__ import annotations
@@ -29,6 +35,20 @@ def _headers(items: list[str] | None) -> dict[str, str]:
     return out
 
 
+def _claims(text: str | None) -> dict[str, Any] | None:
+    """``--claims '{"sub": "..."}'``: the JWT payload PostgREST would have decoded."""
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"--claims is not JSON: {exc}",
+                         hint="quote it: --claims '{\"sub\": \"...\"}'") from None
+    if not isinstance(value, dict):
+        raise InputError("--claims must be a JSON object", hint="e.g. '{\"sub\": \"...\"}'")
+    return value
+
+
 def exit_code(result: Any) -> int:
     """0 for a success answer or a write that was only explained, 1 for an error response.
 
@@ -39,12 +59,16 @@ def exit_code(result: Any) -> int:
     return 1 if result.status >= 300 else 0
 
 
-def _run(args: argparse.Namespace) -> Any:
-    from . import explain, request
+def _config_of(args: argparse.Namespace) -> dict[str, Any] | str:
+    if args.config is not None:
+        return str(args.config)
+    return {"db-schemas": args.schemas, "db-anon-role": args.anon_role}
 
-    config: dict[str, Any] | str | None = args.config
-    if config is None:
-        config = {"db-schemas": args.schemas, "db-anon-role": args.anon_role}
+
+def _run(args: argparse.Namespace) -> tuple[Any, Any]:
+    """(result, the snapshot it was planned with)."""
+    from . import explain, request, snapshot_of
+
     body = None
     if args.data is not None:
         try:
@@ -52,7 +76,7 @@ def _run(args: argparse.Namespace) -> Any:
         except ValueError:
             body = args.data
     kw: dict[str, Any] = {"headers": _headers(args.header), "body": body, "role": args.role,
-                          "config": config}
+                          "claims": _claims(args.claims), "config": _config_of(args)}
     snap = None
     if args.snapshot:
         from pgprobe.catalog import Snapshot
@@ -61,13 +85,25 @@ def _run(args: argparse.Namespace) -> Any:
     if not args.dsn and snap is None:
         raise InputError("give --dsn or --snapshot")
     if args.explain or not args.dsn:
-        return explain(snap if snap is not None else args.dsn, args.method, args.path, **kw)
-    return request(args.dsn, args.method, args.path, snapshot=snap,
-                   execute_writes=True if args.execute_writes else None, commit=args.commit,
-                   **kw)
+        res = explain(snap if snap is not None else args.dsn, args.method, args.path, **kw)
+    else:
+        res = request(args.dsn, args.method, args.path, snapshot=snap,
+                      execute_writes=True if args.execute_writes else None,
+                      commit=args.commit, **kw)
+    return res, snap if snap is not None else (snapshot_of(args.dsn) if res.error else None)
 
 
-def _show(res: Any) -> None:
+def _evidence(args: argparse.Namespace, res: Any, snap: Any) -> Any:
+    """For an error answer: :func:`why` from the snapshot (what exists, the checked fix)."""
+    from . import why
+
+    if res.error is None or snap is None:
+        return None
+    return why(snap, args.method, args.path, headers=_headers(args.header),
+               config=_config_of(args))
+
+
+def _show(res: Any, why: Any = None) -> None:
     from rich.text import Text
 
     from .._terminal import console
@@ -82,26 +118,64 @@ def _show(res: Any) -> None:
     if res.write is not None and not res.executed:
         out.print(Text("\n".join("-- " + line for line in res.write.lines())))
         return
-    if not res.executed:
+    if not res.executed and why is None:
         return
-    lines = [f"-- {res.status}"] + [f"{k}: {v}" for k, v in res.headers.items()]
-    if res.error is not None or res.body is not None:
-        lines.append(json.dumps(res.error or res.body, indent=2, default=str))
-    elif res.body_text:
-        lines.append(res.body_text)
-    out.print(Text("\n".join(lines)))
+    if res.executed:
+        lines = [f"-- {res.status}"] + [f"{k}: {v}" for k, v in res.headers.items()]
+        if res.error is not None or res.body is not None:
+            lines.append(json.dumps(res.error or res.body, indent=2, default=str))
+        elif res.body_text:
+            lines.append(res.body_text)
+        out.print(Text("\n".join(lines)))
+    for reason in res.empty:
+        out.print(Text("-- why: " + reason.summary, style="yellow"))
+    if why is not None:
+        _show_why(out, why)
+
+
+def _show_why(out: Any, why: Any) -> None:
+    """The catalog evidence and the corrected request, checked offline."""
+    from rich.text import Text
+
+    if why.embed is not None:
+        out.print(Text("-- catalog evidence\n" + str(why.embed)))
+    for note in why.notes:
+        out.print(Text("-- note: " + note))
+    fix = why.fix
+    if fix is None:
+        return
+    if fix.corrected:
+        state = "checked offline: it translates and every column exists" if fix.ok else \
+            "checked offline: still failing, see below"
+        out.print(Text(f"-- corrected request ({state})\n{fix.corrected}",
+                       style="green" if fix.ok else "yellow"))
+    for step in fix.steps:
+        out.print(Text(f"   fixed: {step}"))
+    for left in fix.remaining:
+        out.print(Text(f"   not fixed: {left}", style="red"))
 
 
 def _cmd(args: argparse.Namespace) -> int:
     if args.commit and not args.execute_writes:
         raise InputError("--commit needs --execute-writes", hint="writes are explained, not "
                          "run, unless you opt in (or the database is marked scratch)")
-    res = _run(args)
-    _show(res)
+    res, snap = _run(args)
+    _show(res, _evidence(args, res, snap))
     return exit_code(res)
 
 
+def _check_request(snapshot: Any, schemas: list[str], path: str) -> Any:
+    """The engine's offline fix of a request, for ``pgprobe relationships --embed``."""
+    from ._fix import fix_request
+
+    return fix_request(snapshot, "GET", path, config={"db-schemas": ",".join(schemas)})
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``pgprobe postgrest``, and ``pgprobe relationships`` with the engine's checked fix."""
+    from pgprobe.relationships._cli import register as register_relationships
+
+    register_relationships(sub, check=_check_request)
     p = sub.add_parser("postgrest", help="a PostgREST request next to the SQL it runs",
                        description="Translate a PostgREST request to its SQL and run it in a "
                        "read-only, time-limited session. Writes are explained, not run, unless "
@@ -121,7 +195,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         "commit it")
     p.add_argument("-H", "--header", action="append", help="request header 'Name: value'")
     p.add_argument("-d", "--data", help="request body (JSON or raw text)")
-    p.add_argument("--role", help="database role (default: the anon role)")
+    p.add_argument("--role", help="database role (default: the anon role, or the role of a "
+                   "verified Authorization token)")
+    p.add_argument("--claims", metavar="JSON",
+                   help="JWT claims the request runs with (request.jwt.claims, auth.uid()), "
+                        "e.g. '{\"sub\": \"...\"}'")
     p.add_argument("--schemas", default="public", help="db-schemas (default: public)")
     p.add_argument("--anon-role", default="anon", help="db-anon-role (default: anon)")
     p.add_argument("--config", help="a postgrest.conf or Supabase config.toml")

@@ -179,13 +179,26 @@ def authenticate(cfg: dict[str, Any], headers: dict[str, str], anon_role: str | 
     if not isinstance(claims, dict):
         raise _invalid("PGRST303", "Parsing claims failed")
     _check_claims(token, key, claims, cfg.get("jwt-aud"), now)
+    role = claimed_role(cfg, claims)
+    if role is None:
+        return _anonymous(anon_role, claims)
+    return role, claims
+
+
+def claimed_role(cfg: dict[str, Any], claims: dict[str, Any]) -> str | None:
+    """The role the claims name at ``jwt-role-claim-key`` (default ``.role``), if any.
+
+    >>> claimed_role({}, {"sub": "u1", "role": "authenticated"})
+    'authenticated'
+    >>> claimed_role({"jwt-role-claim-key": ".app.r"}, {"app": {"r": "agent"}}), claimed_role({}, {})
+    ('agent', None)
+    """
     value: Any = claims
     for part in _claim_path(str(cfg.get("jwt-role-claim-key") or ".role")):
         value = value.get(part) if isinstance(value, dict) else None
     if value is None:
-        return _anonymous(anon_role, claims)
-    role = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
-    return role, claims
+        return None
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
 
 
 def _anonymous(anon_role: str | None, claims: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -22,7 +22,7 @@ from ._cors import cors_headers, preflight
 from ._errors import PostgrestError
 from ._execute import execute, pg_error
 from ._guard import explain_write, may_execute, warning_line
-from ._jwt import authenticate
+from ._jwt import authenticate, claimed_role
 from ._planner import Planned, options_allow, plan
 from ._request import ApiRequest, _to_mime, api_request, decode_media
 from ._response import respond
@@ -91,6 +91,9 @@ def _parse(cfg: Config, call: Call) -> tuple[ApiRequest, str | None, dict[str, A
         jwt_role, jwt_claims = authenticate(cfg.keys, call.headers, cfg.anon_role)
         if role is None:
             role, claims = jwt_role, (jwt_claims if claims is None else claims)
+    if role is None and claims:
+        # claims given without a role: the role they name, as PostgREST reads a JWT's
+        role = claimed_role(cfg.keys, claims)
     req = api_request(cfg, call.method.upper(), call.path, call.headers, call.body)
     return req, role, claims
 
@@ -139,7 +142,8 @@ def _answer(conn: psycopg.Connection[Any] | None, sc: SchemaCache, cfg: Config, 
     # transaction the caller already opened the mode cannot change any more
     set_mode = conn is None or conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     tx = transaction(planned, cfg, role, claims or {}, limits=opts.limits, set_mode=set_mode)
-    result = Result(200, sql=tx.main, plan=planned.plan, statements=tx.statements)
+    result = Result(200, sql=tx.main, plan=planned.plan, statements=tx.statements, role=role,
+                    claims=dict(claims or {}))
     if planned.writes:
         stop = _guard(conn, sc, cfg, planned, role, opts, result)
         if stop:
@@ -147,7 +151,9 @@ def _answer(conn: psycopg.Connection[Any] | None, sc: SchemaCache, cfg: Config, 
     if not opts.execute or conn is None:
         result.executed = False
         return result
-    return _execute_and_respond(conn, planned, tx, cfg, role, opts, result)
+    answer = _execute_and_respond(conn, planned, tx, cfg, role, opts, result)
+    answer.role, answer.claims, answer.plan = role, dict(claims or {}), planned.plan
+    return answer
 
 
 def _guard(conn: psycopg.Connection[Any] | None, sc: SchemaCache, cfg: Config, p: Planned,

@@ -94,6 +94,14 @@ class Result:
     write: WriteExplanation | None = None
     schema_cache: str = "given"
     notes: list[str] = field(default_factory=list)
+    role: str | None = None
+    """The database role the request ran (or would run) as."""
+    claims: dict[str, Any] = field(default_factory=dict, repr=False)
+    """The JWT claims it ran with (``request.jwt.claims``, without ``role``)."""
+    empty: list[Any] = field(default_factory=list)
+    """Why the answer has no rows, or empty embeds, or a 42501: one
+    :class:`pgprobe.postgrest.EmptyReason` per relation that grants or row security hid
+    (filled by :func:`pgprobe.postgrest.request` for reads; ``[]`` when nothing was hidden)."""
 
     def __repr__(self) -> str:
         if self.write is not None and not self.executed:

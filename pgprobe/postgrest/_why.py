@@ -30,6 +30,9 @@ class Why:
     policies: list[Any] = field(default_factory=list)
     grants: list[Any] = field(default_factory=list)
     rls_enabled: bool | None = None
+    fix: Any = None
+    """The :class:`pgprobe.postgrest._fix.Fix`: every embed and column error fixed that can
+    be, checked by translating the corrected request again, and what remains."""
 
     def __str__(self) -> str:
         lines = [f"{self.result.status} " + (self.result.error or {}).get("code", "OK")]
@@ -38,6 +41,9 @@ class Why:
         lines.extend(self.notes)
         if self.corrected_path:
             lines.append(f"corrected request: {self.corrected_path}")
+        if self.fix is not None:
+            lines += [f"  fixed: {step}" for step in self.fix.steps]
+            lines += [f"  still failing: {left}" for left in self.fix.remaining]
         for role, n in self.counts.items():
             lines.append(f"as {role}: {n} rows" if isinstance(n, int) else f"as {role}: {n}")
         if self.rls_enabled is not None:
@@ -96,6 +102,9 @@ def why(snapshot_or_conn: Any, method: str, path: str, *, roles: list[str] | Non
     table = unquote_plus(raw_path.strip("/").split("/")[-1]) if raw_path.strip("/") else ""
     schema = cfg.schemas[0]
     code = (res.error or {}).get("code")
+    from ._fix import fix_request
+
+    out.fix = fix_request(snap, method, path, headers=headers, config=cfg)
     if code in ("PGRST200", "PGRST201"):
         qp = parse_query(query)
         for origin, item in _embeds(qp.select, table):
@@ -112,8 +121,10 @@ def why(snapshot_or_conn: Any, method: str, path: str, *, roles: list[str] | Non
                 if old in decoded:
                     out.corrected_path = f"{raw_path}?{decoded.replace(old, new, 1)}"
             break
+        out.corrected_path = out.fix.corrected or out.corrected_path
         return out
     _column_notes(out, res, sc, snap, schema, raw_path, query)
+    out.corrected_path = out.fix.corrected or out.corrected_path
     rel = next((r for r in snap.relations if r.schema == schema and r.name == table), None)
     if rel is not None:
         out.policies = list(rel.policies)

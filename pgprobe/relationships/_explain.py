@@ -103,7 +103,8 @@ def _fragment(alias: str | None, target: str, hint: str | None, join: str | None
     return f"{text}({columns})"
 
 
-def _snapshot_notes(index: RelationshipIndex, origin: QualifiedName, target: str) -> list[str]:
+def _snapshot_notes(index: RelationshipIndex, origin: QualifiedName, target: str,
+                    hint: str | None = None) -> list[str]:
     """Foreign keys the snapshot holds but PostgREST cannot use, and why."""
     snap = index.snapshot
     if snap is None:
@@ -126,6 +127,8 @@ def _snapshot_notes(index: RelationshipIndex, origin: QualifiedName, target: str
     if origin_rel is None:
         return notes
     names = {r.qualified_name for r in named}
+    direct = any(fk.ref in names for fk in origin_rel.foreign_keys) or any(
+        fk.ref == origin.qualified for r in named for fk in r.foreign_keys)
     for fk in origin_rel.foreign_keys:
         if fk.ref in names:
             notes.append(f"{origin.qualified} has {fk.name} ({', '.join(fk.columns)}) -> "
@@ -138,12 +141,19 @@ def _snapshot_notes(index: RelationshipIndex, origin: QualifiedName, target: str
         if r.is_view and not r.view_sources:
             notes.append(f"view {r.qualified_name} has no column lineage to a base table, so "
                          "it inherits no foreign keys (expressions and casts break lineage)")
-    notes += _junction_notes(snap.relations, origin.qualified, names, exposed)
+    # a junction matters only when a many-to-many was asked for: no direct foreign key
+    # between the two sides, or the hint names the table meant as the junction
+    candidates = [j for j in snap.relations
+                  if j.qualified_name != origin.qualified and j.qualified_name not in names
+                  and (not direct or hint in (j.name, j.qualified_name))]
+    notes += _junction_notes(candidates, origin.qualified, names, exposed)
     return notes
 
 
 def _junction_notes(relations: Any, origin: str, targets: set[str], exposed: set[str]) -> list[str]:
-    """Tables with FKs to both sides that PostgREST does not treat as junctions, and why."""
+    """Tables with FKs to both sides that PostgREST does not treat as junctions, and why.
+
+    Only the tables in ``relations`` are considered (the caller keeps the relevant ones)."""
     notes = []
     for j in relations:
         to_origin = [c for c in j.foreign_keys if c.ref == origin]
@@ -237,7 +247,7 @@ def explain_embed(index: RelationshipIndex, origin: str, target: str, hint: str 
         for t in dict.fromkeys([r.foreign_table.name for r in existing if r.kind != "computed"]):
             if resolves(t, None):
                 suggestions.append(_fragment(alias, t, None, join, columns))
-    notes = _snapshot_notes(index, qn, target) if error is not None else []
+    notes = _snapshot_notes(index, qn, target, hint) if error is not None else []
     if (error is not None and error.code == "PGRST200" and index.snapshot is not None
             and not any(target in _hint_names(r) for r in from_origin)
             and not any(r.name == target for r in index.snapshot.relations)):

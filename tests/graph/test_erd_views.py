@@ -129,15 +129,17 @@ def test_missing_dot_is_a_dependency_error(tmp_path, monkeypatch) -> None:
     graph.render(tmp_path / "x.dot")
     assert (tmp_path / "x.dot").read_text() == graph.source
     bundle = graph._repr_mimebundle_()
-    assert "image/svg+xml" not in bundle and "digraph erd" in bundle["text/plain"]
+    assert "text/html" not in bundle and "digraph erd" in bundle["text/plain"]
 
 
 @needs_dot
-def test_jupyter_display_is_svg() -> None:
+def test_jupyter_display_is_the_svg_in_a_viewer() -> None:
     graph = erd(handmade(), focus="tickets")
     assert isinstance(graph, Erd)
     bundle = graph._repr_mimebundle_()
-    assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
+    page = bundle["text/html"]
+    assert "<?xml" not in page and page.count("<svg") == 1 and "pgprobe-erdview" in page
+    assert set(groups(graph.svg())) <= set(groups(page[page.index("<svg"):page.index("</svg>") + 6]))
 
 
 def test_paths_between_handmade() -> None:

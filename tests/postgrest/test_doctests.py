@@ -9,7 +9,9 @@ import pytest
 
 MODULES = ["pgprobe.postgrest", "pgprobe.postgrest._jwt", "pgprobe.postgrest._result",
            "pgprobe.postgrest._cache", "pgprobe.postgrest._cli", "pgprobe.openapi",
-           "pgprobe.openapi._document", "pgprobe._scratch"]
+           "pgprobe.openapi._document", "pgprobe._scratch", "pgprobe.postgrest._access",
+           "pgprobe.postgrest._empty", "pgprobe.postgrest._fix", "pgprobe.postgrest._why",
+           "pgprobe.catalog._model"]
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -104,3 +104,24 @@ def test_table_with_a_surrogate_key_is_explained_as_no_junction() -> None:
     assert ex.error is not None and ex.error.code == "PGRST200"
     assert any("public.ticket_tags links both sides but is no junction" in n
                and "does not contain tag_id, ticket_id" in n for n in ex.notes)
+
+
+def test_junction_notes_only_when_a_many_to_many_is_asked_for() -> None:
+    """A table linking both sides is named only when there is no direct key between them
+    (or the hint names it); never the origin or the target itself."""
+    tags = table(T, "tags", ["id", "owner_ticket_id"], pk("tags_pkey", "id"),
+                 fk("tags_owner_ticket_id_fkey", "owner_ticket_id", "public.tickets", "id"),
+                 fk("tags_other_ticket_id_fkey", "owner_ticket_id", "public.tickets", "id"))
+    ticket_tags = table(T, "ticket_tags", ["id", "ticket_id", "tag_id"], pk("ticket_tags_pkey", "id"),
+                        fk("ticket_tags_ticket_id_fkey", "ticket_id", "public.tickets", "id"),
+                        fk("ticket_tags_tag_id_fkey", "tag_id", "public.tags", "id"))
+    index = RelationshipIndex.from_snapshot(snap(USERS, TICKETS, tags, ticket_tags))
+    ex = why_no_relationship(index, "tickets", "tags")  # ambiguous: two direct keys
+    assert ex.error is not None and ex.error.code == "PGRST201"
+    assert not any("junction" in n for n in ex.notes)
+    ex = why_no_relationship(index, "tickets", "tags", "ticket_tags")  # the hint names it
+    assert ex.error is not None
+    assert any(n.startswith("public.ticket_tags links both sides but is no junction")
+               for n in ex.notes)
+    assert not any(n.startswith(("public.tickets ", "public.tags ")) and "junction" in n
+                   for n in ex.notes)
