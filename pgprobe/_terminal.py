@@ -234,8 +234,9 @@ def table(rows: Iterable[Sequence[Any]], headers: Sequence[str], *, title: str |
 def _layout(texts: list[list[str]], headers: Sequence[str], available: int) -> list[int]:
     """Column widths that fit ``available``: each column as wide as its widest line when
     that fits; else prose columns (cells with spaces) give up width first, down to their
-    longest word (then to 8), then every column shrinks, the widest first, so identifiers as
-    public.ticket_activities wrap between words rather than inside one where possible."""
+    longest word, then to a fair share of the width; then every column shrinks, the widest
+    first (to 8, then 4). Identifiers such as public.ticket_activities thus wrap between
+    words rather than inside one where the width allows."""
     natural = [max([len(headers[i])] + [len(line) for r in texts for line in r[i].splitlines()])
                for i in range(len(headers))]
     floor = [min(max([len(w) for w in headers[i].split()]
@@ -243,8 +244,10 @@ def _layout(texts: list[list[str]], headers: Sequence[str], available: int) -> l
              for i in range(len(headers))]
     widths = list(natural)
     prose = [i for i in range(len(headers)) if any(" " in r[i] for r in texts)]
-    for shrinkable, lowest in ((prose, floor), (prose, [8] * len(headers)),
-                               (range(len(headers)), [4] * len(headers))):
+    fair = max(8, available // max(len(headers), 1))
+    everything = range(len(headers))
+    for shrinkable, lowest in ((prose, floor), (prose, [fair] * len(headers)),
+                               (everything, [8] * len(headers)), (everything, [4] * len(headers))):
         while sum(widths) > available:
             candidates = [i for i in shrinkable if widths[i] > lowest[i]]
             if not candidates:
