@@ -48,50 +48,70 @@ def _plugins_for(argv: Sequence[str] | None) -> list[str]:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from . import demo
+    from ._terminal import echo
 
     flavor = args.flavor
-    if args.action == "up":
-        print(demo.up(flavor))
+    if args.action in ("up", "dsn"):
+        print(demo.up(flavor))  # the DSN alone on one line, for $(pgprobe demo up)
     elif args.action == "reset":
         print(demo.reset(flavor))
     elif args.action == "down":
         stopped = demo.down(flavor)
-        print("demo server stopped" if stopped else "no demo server was running")
-    elif args.action == "dsn":
-        print(demo.up(flavor))
+        echo("demo server stopped" if stopped else "no demo server was running")
     elif args.action == "tour":
         from .demo._tour import tour
 
-        tour(demo.up(flavor))
+        tour(demo.up(flavor), out=echo)
     return 0
 
 
 def _cmd_snapshot(args: argparse.Namespace) -> int:
+    from . import _terminal
     from .catalog import snapshot
 
-    def progress(step: str) -> None:
-        if args.verbose:
-            print(f"read {step}", file=sys.stderr)
+    with _terminal.progress("reading the catalog") as bar:
+        def progress(step: str) -> None:
+            bar.update(f"read {step}")
+            bar.advance()
+            if args.verbose:
+                _terminal.echo(f"read {step}", stderr=True)
 
-    snap = snapshot(args.dsn, schemas=args.schema or None, progress=progress)
+        snap = snapshot(args.dsn, schemas=args.schema or None, progress=progress)
     if args.output:
         snap.save(args.output)
-        print(f"{snap!r} -> {args.output}", file=sys.stderr)
+        _terminal.echo(f"{snap!r} -> {_terminal.path(args.output)}", stderr=True)
     elif args.format == "json":
         from .catalog._serialize import dumps
 
         sys.stdout.write(dumps(snap))
     else:
-        frame = snap.frames().relations
-        print(frame.to_string(index=False) if len(frame) else "(no relations)")
+        _print_relations(snap)
     return 0
 
 
+def _print_relations(snap: object) -> None:
+    from . import _terminal
+
+    frame = snap.frames().relations  # type: ignore[attr-defined]
+    if not len(frame):
+        _terminal.echo("(no relations)")
+        return
+    rls = {(True, True): "forced", (True, False): "on", (False, False): "off",
+           (False, True): "off"}
+    rows = [(f"{r.schema}.{r.name}", r.kind, r.columns,
+             rls[(bool(r.rls_enabled), bool(r.rls_forced))], r.policies, r.owner, r.comment)
+            for r in frame.itertuples(index=False)]
+    styles = ["bold", "", "", "", "", "", "dim"]
+    _terminal.print_table(rows, ["relation", "kind", "cols", "rls", "policies", "owner",
+                                 "comment"], styles=styles)
+
+
 def _cmd_connect(args: argparse.Namespace) -> int:
+    from ._terminal import echo
     from .connect import connect
 
     with connect(args.dsn) as probe:
-        print(probe.banner())
+        echo(probe.banner())
     return 0
 
 
@@ -143,6 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PgprobeError as exc:
         from .connect import redact
 
+        # one line, whatever its length: scripts and tests read the error as one record
         print(f"pgprobe: error: {redact(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

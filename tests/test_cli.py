@@ -51,7 +51,8 @@ def test_demo_up_twice_one_server_then_tour_and_down(pg_flavor: str) -> None:
         second = run("demo", "up", "--flavor", pg_flavor, env=env)
         assert first.returncode == 0 and first.stdout == second.stdout
         assert first.stdout.startswith("postgresql://postgres@/pgprobe_demo?host=")
-        tour = run("demo", "tour", "--flavor", pg_flavor, env=env)
+        # wide: the fixed request is one line (tests/test_cli_screens.py checks 80 columns)
+        tour = run("demo", "tour", "--flavor", pg_flavor, env={**env, "COLUMNS": "200"})
         assert tour.returncode == 0, tour.stderr
         assert "did you mean title?" in tour.stdout
         assert "users!tickets_assignee_fkey or users!tickets_created_by_fkey" in tour.stdout
@@ -59,6 +60,7 @@ def test_demo_up_twice_one_server_then_tour_and_down(pg_flavor: str) -> None:
         assert "PGRST200" in tour.stdout
         assert "fix: GET /ticket_activities?select=id,ticket:tickets!" \
                "ticket_activities_ticket_id_fkey(title)" in tour.stdout
+        assert "it DISAGREES with the migration files" in tour.stdout
     finally:
         down = run("demo", "down", "--flavor", pg_flavor, env=env)
         shutil.rmtree(home, ignore_errors=True)

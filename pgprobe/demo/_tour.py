@@ -8,6 +8,33 @@ from .._errors import NotFoundError, PgprobeError
 from ..catalog import Snapshot, snapshot
 
 
+def _history(snap: Snapshot, out: Callable[[str], None]) -> None:
+    """Section 4: the history table next to the migration files (``pgprobe history``)."""
+    from . import migrations_dir
+
+    out(f"\n4. migration history: {len(snap.migrations or ())} rows in "
+        "supabase_migrations.schema_migrations")
+    try:
+        from ..migrations import history
+
+        rows = history(snap, migrations_dir())
+    except (ImportError, PgprobeError) as exc:
+        out(f"   (not compared with the files: {exc})")
+        return
+    off = rows[rows["status"] != "applied"]
+    if not len(off):
+        out(f"   it agrees with the {len(rows)} migration files")
+        return
+    out(f"   it DISAGREES with the migration files: {len(off)} of {len(rows)} versions "
+        "need attention")
+    for r in off.itertuples(index=False):
+        out(f"   {r.version} {r.status}" + (f": {r.fix}" if isinstance(r.fix, str) and r.fix
+                                             else ""))
+    from .._terminal import path
+
+    out(f"   details: pgprobe history {path(migrations_dir())} --dsn DSN")
+
+
 def tour(dsn: str, out: Callable[[str], None] = print) -> Snapshot:
     """Print what the postmortems' authors could not see, straight from the catalog."""
     from ..connect import safe_dsn
@@ -37,10 +64,7 @@ def tour(dsn: str, out: Callable[[str], None] = print) -> Snapshot:
                  else "enabled" if rel.rls_enabled else "disabled")
         out(f"   {rel.qualified_name}: {state}, {len(rel.policies)} policies")
     if snap.migrations is not None:
-        out(f"\n4. migration history: {len(snap.migrations)} rows in "
-            "supabase_migrations.schema_migrations")
-        for m in snap.migrations:
-            out(f"   {m.version} {m.name or ''}")
+        _history(snap, out)
     try:
         from ..postgrest import explain, why
 

@@ -40,7 +40,9 @@ def _diff(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         print(report.to_markdown(), end="")
     else:
-        print(report.to_text())
+        from .._terminal import echo
+
+        echo(report.to_text())
     return report.exit_code
 
 
@@ -60,8 +62,12 @@ def _tenants(args: argparse.Namespace) -> int:
                           "differ": {s: report.reports[s].to_dict() for s in report.differing}},
                          indent=2, sort_keys=True, default=str))
     else:
-        print(report.to_text())
+        from .._terminal import echo
+
+        echo(report.to_text())
     return report.exit_code
+
+
 def _migration(report: Any, args: argparse.Namespace) -> int:
     """``diff --sql [-o FILE] [--prove]``: the migration script, and its proof."""
     from .. import _terminal
@@ -73,19 +79,21 @@ def _migration(report: Any, args: argparse.Namespace) -> int:
                                schemas=args.schema or None, owners=args.owners)
     migration = report.to_sql(options)
     out = _terminal.console()
-    err = _terminal.console(stderr=True)
     if args.output:
         migration.save(args.output)
-        err.print(f"wrote {len(migration)} statements to {args.output}", markup=False)
-    else:
+        _terminal.echo(f"wrote {len(migration)} statements to {_terminal.path(args.output)}",
+                       stderr=True)
+    else:  # the script itself, as it is: it is meant to be saved and run
         out.print(migration.sql(), end="", soft_wrap=True, markup=False)
     for refusal in migration.refused:
-        err.print(f"refused {refusal.object}: {refusal.reason} ({refusal.hint})", markup=False)
+        _terminal.echo(f"refused {refusal.object}: {refusal.reason} ({refusal.hint})",
+                       stderr=True)
     if args.prove:
         source_dsn = args.a if classify(args.a) == "live" else None
-        proof = migration.prove(flavor=args.server, source_dsn=source_dsn,
-                                rows=args.rows if source_dsn else 0)
-        (out if not args.output else err).print(proof.to_text(), soft_wrap=True, markup=False)
+        with _terminal.progress("proving the migration in a scratch database"):
+            proof = migration.prove(flavor=args.server, source_dsn=source_dsn,
+                                    rows=args.rows if source_dsn else 0)
+        _terminal.echo(proof.to_text(), stderr=bool(args.output))
         if not proof.proven:
             return 1
     return migration.exit_code
@@ -100,7 +108,9 @@ def _check(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         print(result.to_markdown(), end="")
     else:
-        print(result.to_text(failures_only=args.failures_only))
+        from .._terminal import echo
+
+        echo(result.to_text(failures_only=args.failures_only))
     return result.exit_code
 
 

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,7 +82,7 @@ def _snapshot(args: argparse.Namespace, schemas: Any = None) -> Any:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .._terminal import console
+    from .._terminal import echo
     from ..catalog import Snapshot
     from ._site import Docs
 
@@ -99,8 +98,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
                 since_label=args.since or "before", diagrams=not args.no_diagrams,
                 generated_at=stamp)
     result = docs.write(args.output, format=args.format, jobs=args.jobs)
-    console(stderr=True).print(f"{result} in {time.perf_counter() - started:.1f}s",
-                               markup=False, soft_wrap=True)
+    echo(f"{result} in {time.perf_counter() - started:.1f}s", stderr=True)
     return 0
 
 
@@ -122,12 +120,12 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .._terminal import console
+    from .._terminal import echo
     from ._check import check_docs
     from ._output import read_manifest
 
     manifest = read_manifest(Path(args.directory)) if Path(args.directory).is_dir() else None
     schemas = args.schema or ((manifest or {}).get("options", {}).get("schemas"))
     result = check_docs(args.directory, _snapshot(args, schemas), max_lines=args.max_lines)
-    console(file=sys.stdout).print(str(result), markup=False)
+    echo(str(result))
     return result.exit_code

@@ -47,7 +47,9 @@ def _cmd_staleness(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         print(report.to_markdown())
     else:
-        print(report.to_text())
+        from .._terminal import echo
+
+        echo(report.to_text())
     return 1 if report.changes else 0
 
 

@@ -91,13 +91,14 @@ def _cmd_erd(args: argparse.Namespace) -> int:
             max_nodes=args.max_nodes if args.max_nodes is not None else DEFAULT_MAX_NODES,
             max_detailed=args.max_detailed if args.max_detailed is not None else DEFAULT_MAX_DETAILED,
         )
+    from .._terminal import echo, path
+
     for note in graph.notes:
-        print(f"note: {note}", file=sys.stderr)
-    report = sys.stdout if args.output else sys.stderr
+        echo(f"note: {note}", stderr=True)
+    to_stderr = not args.output
     for i, p in enumerate(graph.paths, start=1):
-        print(f"{i}. {p}", file=report)
-        print(f"   sql:    select * {p.sql()}", file=report)
-        print(f"   select: {p.select()}", file=report)
+        echo(f"{i}. {p}\n   sql:    select * {p.sql()}\n   select: {p.select()}",
+             stderr=to_stderr)
     if not args.output:
         sys.stdout.write(graph.source)
         return 0
@@ -108,5 +109,5 @@ def _cmd_erd(args: argparse.Namespace) -> int:
         fallback = out.with_suffix(".dot")
         fallback.write_text(graph.source, encoding="utf-8")
         raise DependencyError(exc.message, hint=f"{INSTALL_HINT}; DOT source written to {fallback}") from None
-    print(f"{graph.view}: {len(graph.relations)} relations -> {written}", file=sys.stderr)
+    echo(f"{graph.view}: {len(graph.relations)} relations -> {path(written)}", stderr=True)
     return 0

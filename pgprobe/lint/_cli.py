@@ -50,8 +50,10 @@ def run(args: argparse.Namespace) -> int:
     from .._errors import InputError
 
     if args.list_rules:
-        for r in RULES.values():
-            print(f"{r.id:28} {r.severity:8} {r.summary}")
+        from .._terminal import print_table
+
+        print_table([(r.id, r.severity, r.summary) for r in RULES.values()],
+                    ["rule", "severity", "summary"], styles=["bold", "", ""])
         return 0
     if not args.paths:
         raise InputError("no migration files given", hint="pgprobe lint supabase/migrations")
@@ -70,7 +72,10 @@ def run(args: argparse.Namespace) -> int:
 
         _engine.RELEASE_TREES = False
         gc.disable()
-    report = lint(args.paths, baseline=baseline,
+    from .._terminal import path
+
+    paths = [path(p) for p in args.paths] if args.format == "text" else args.paths
+    report = lint(paths, baseline=baseline,
                   exposed_schemas=tuple(args.exposed or ("public",)), rules=args.rules,
                   parallel=args.parallel)
     if args.format == "json":
@@ -78,13 +83,74 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         out = report.to_markdown()
     else:
-        out = report.to_text()
-    sys.stdout.write(out + "\n")
+        out = None
+        print_findings(report)
+    if out is not None:
+        sys.stdout.write(out + "\n")
     if one_shot:  # exit now: the interpreter's teardown would walk every object for nothing
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(report.exit_code)
     return report.exit_code
+
+
+def print_findings(report: Any) -> None:
+    """The findings grouped by file: each with its line, level, rule, message, the offending
+    SQL line and the hint; the summary last."""
+    from rich.text import Text
+
+    from .._terminal import console, lines_of, path, print_lines, style_for_level
+
+    out = console()
+    width = out.width  # asked once: the console measures the terminal on every call
+    by_file: dict[str, list[Any]] = {}
+    for f in report.findings:
+        by_file.setdefault(f.file, []).append(f)
+    lines: list[Text] = []
+    for file, findings in by_file.items():
+        lines.append(Text(path(file), style="bold underline"))
+        source = _source_lines(file)
+        for f in findings:
+            lines.append(Text.assemble((f"  {f.line}:{f.column} ", "bold"),
+                                       (f.severity, style_for_level(f.severity)), f" {f.rule}"))
+            lines += lines_of(f"    {f.message}", width, style="", out=out)
+            excerpt = _excerpt(source, f.line, f.column, width - 6)
+            if excerpt:
+                lines.append(Text(f"    > {excerpt}", style="dim"))
+            lines += lines_of(f"    hint: {f.hint}", width, style="", out=out)
+        lines.append(Text())
+    lines += lines_of(report.summary(), width, out=out,
+                      style=style_for_level("error" if report.errors else
+                                            "warn" if report.findings else "ok"))
+    print_lines(lines, out)
+
+
+def _excerpt(source: list[str], line: int, column: int, width: int) -> str:
+    """The offending line, cut to ``width`` around ``column`` (``…`` marks a cut).
+
+    >>> _excerpt(["select 1;", "  alter table t add column c int;"], 2, 19, 20)
+    '… t add column c in…'
+    >>> _excerpt(["x" * 30 + " from tickets"], 1, 37, 20)
+    '…xxxxx from tickets'
+    """
+    if not 0 < line <= len(source):
+        return ""
+    text = source[line - 1].rstrip()
+    start = len(text) - len(text.lstrip())
+    if len(text) - start <= width:
+        return text[start:]
+    start = max(start, min(column - 1 - width // 3, len(text) - width + 1))
+    piece = text[start:start + width - 1]
+    return ("…" + piece[1:] if start > 0 and text[:start].strip() else piece) + (
+        "…" if start + width - 1 < len(text) else "")
+
+
+def _source_lines(file: str) -> list[str]:
+    try:
+        with open(file, encoding="utf-8", errors="replace") as fh:
+            return fh.read().splitlines()
+    except OSError:
+        return []
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+
+def _folder(args: argparse.Namespace) -> str:
+    """The migrations folder; on a screen, named relative to the working directory when under
+    it (so are the files in every message). Machine formats keep it as given."""
+    from .._terminal import path
+
+    fmt = getattr(args, "format", "text")
+    return path(args.migrations_dir) if fmt == "text" or getattr(args, "output", None) \
+        else args.migrations_dir
 
 
 def register(sub: Any) -> None:
@@ -68,6 +80,8 @@ def register(sub: Any) -> None:
     m.add_argument("--rerun", action="store_true", help="also check each file can run twice")
     m.add_argument("--no-lint", action="store_true")
     m.add_argument("-o", "--output", metavar="FILE", help=".md or .html (default: stdout)")
+    m.add_argument("--format", choices=("text", "markdown"), default="text",
+                   help="on stdout: text fitted to the terminal (default) or the markdown")
     m.set_defaults(func=_postmortem)
 
 
@@ -82,10 +96,12 @@ def _rehearse(args: argparse.Namespace) -> int:
         flavor = scratch_flavor() if args.flavor == "auto" else args.flavor
         server = Server.start(flavor)  # type: ignore[arg-type]
     try:
-        r = rehearse(args.migrations_dir, args.base, server=server, scratch_dsn=args.scratch_dsn,
-                     stubs=args.stubs, supabase=not args.no_supabase,
-                     stop_on_error=not args.keep_going, progress=not args.quiet,
-                     pending_only=False if args.all_files else None, check_rerun=args.rerun)
+        with _file_progress(args.quiet) as progress:
+            r = rehearse(_folder(args), args.base, server=server,
+                         scratch_dsn=args.scratch_dsn, stubs=args.stubs,
+                         supabase=not args.no_supabase, stop_on_error=not args.keep_going,
+                         progress=progress, pending_only=False if args.all_files else None,
+                         check_rerun=args.rerun)
     finally:
         if server is not None:
             server.stop(remove=True)
@@ -97,15 +113,37 @@ def _rehearse(args: argparse.Namespace) -> int:
                           "problems": json.loads(r.checks_frame().to_json(orient="records")),
                           "stubs": r.stubs}, indent=2))
     else:
-        print(r.summary())
+        from .._terminal import echo
+
+        echo(r.summary())
     return 0 if r.ok else 1
+
+
+@contextmanager
+def _file_progress(quiet: bool) -> Iterator[Any]:
+    """A per-file progress bar on a terminal's stderr (none when piped or with ``-q``)."""
+    from .._terminal import progress
+
+    if quiet:
+        yield None
+        return
+    with progress("rehearsing") as bar:
+        def advance(i: int, total: int, fr: Any) -> None:
+            bar.update(f"{fr.filename}: {fr.outcome}", total=total)
+            bar.advance()
+
+        yield advance
 
 
 def _target(args: argparse.Namespace) -> Any:
     return args.snapshot if args.snapshot else args.dsn
 
 
-def _print_frame(df: Any, fmt: str) -> None:
+# the columns that name a row; the others are shown below it as "name: value"
+_KEYS = {"history": ("version", "status", "file"), "verify": ("file", "line", "status")}
+
+
+def _print_frame(df: Any, fmt: str, kind: str) -> None:
     if fmt == "json":
         print(df.to_json(orient="records", indent=2))
     elif fmt == "csv":
@@ -114,15 +152,30 @@ def _print_frame(df: Any, fmt: str) -> None:
         from ._report import md_table
 
         print(md_table(df.to_dict("records"), list(df.columns)))
+    elif not len(df):
+        from .._terminal import echo
+
+        echo("(nothing to report)")
     else:
-        print(df.to_string(index=False) if len(df) else "(nothing to report)")
+        from .._terminal import path, print_records, style_for_level
+
+        keys = [c for c in _KEYS[kind] if c in df.columns]
+        columns = keys + [c for c in df.columns if c not in keys]
+        rows = [[path(v) if c == "file" and isinstance(v, str) else v for c, v in zip(
+                columns, row, strict=True)] for row in df[columns].itertuples(index=False)]
+        def status(text: str) -> str:
+            return style_for_level("ok" if text in ("applied", "present") else "warn")
+
+        styles = [status if c == "status" else "bold" if i == 0 else ""
+                  for i, c in enumerate(columns)]
+        print_records(rows, columns, key=len(keys), styles=styles)
 
 
 def _verify(args: argparse.Namespace) -> int:
     from ._verify import verify
 
-    df = verify(_target(args), args.migrations_dir)
-    _print_frame(df, args.format)
+    df = verify(_target(args), _folder(args))
+    _print_frame(df, args.format, "verify")
     return _verify_exit(df)
 
 
@@ -137,8 +190,8 @@ def _history_exit(df: Any) -> int:
 def _history(args: argparse.Namespace) -> int:
     from ._verify import history
 
-    df = history(_target(args), args.migrations_dir)
-    _print_frame(df, args.format)
+    df = history(_target(args), _folder(args))
+    _print_frame(df, args.format, "history")
     return _history_exit(df)
 
 
@@ -152,21 +205,63 @@ def _postmortem(args: argparse.Namespace) -> int:
 
         server = Server.start(scratch_flavor())  # type: ignore[arg-type]
     try:
-        pm = postmortem(args.migrations_dir, _target(args), base=args.base,
+        pm = postmortem(_folder(args), _target(args), base=args.base,
                         rehearse=not args.no_rehearse, lint=not args.no_lint, stubs=args.stubs,
                         server=server, scratch_dsn=args.scratch_dsn, check_rerun=args.rerun)
     finally:
         if server is not None:
             server.stop(remove=True)
+    from .._terminal import echo
+
     if args.output:
         pm.save(args.output)
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
+        echo(f"wrote {args.output}", stderr=True)
+    elif args.format == "markdown":
         print(pm.to_markdown())
+    else:
+        _print_postmortem(pm)
     code = _postmortem_exit(pm)
     if code == 2:
-        print(f"pgprobe: error: could not run {pm.errors[0]}", file=sys.stderr)
+        print(f"pgprobe: error: could not run {pm.errors[0]}", file=sys.stderr)  # one line
     return code
+
+
+def _print_postmortem(pm: Any) -> None:
+    """The report for a terminal: its summary, then each part as its own command shows it."""
+    from rich.text import Text
+
+    from .._terminal import console, echo, path
+
+    out = console()
+
+    def heading(text: str) -> None:
+        out.print()
+        out.print(Text(text, style="bold underline"))
+
+    out.print(Text(pm.title, style="bold"))
+    echo(f"migrations: {path(pm.migrations_dir)}" + (f"; target: {pm.target}" if pm.target
+                                                     else ""))
+    heading("Summary")
+    for line in pm.summary_lines():
+        echo(f"- {line}")
+    if pm.lint is not None:
+        from ..lint._cli import print_findings
+
+        heading("Lint")
+        print_findings(pm.lint)
+    if pm.rehearsal is not None:
+        heading("Rehearsal")
+        echo(pm.rehearsal.summary())
+    if pm.verification is not None:
+        heading("Verification against the target")
+        _print_frame(pm.verification, "text", "verify")
+    if pm.history is not None:
+        heading("Migration history (the commands are suggestions; pgprobe never runs them)")
+        _print_frame(pm.history, "text", "history")
+    if pm.errors:
+        heading("Could not run")
+        for error in pm.errors:
+            echo(f"- {error}")
 
 
 def _postmortem_exit(pm: Any) -> int:

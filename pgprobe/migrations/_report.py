@@ -33,28 +33,71 @@ def md_table(rows: list[dict[str, Any]], columns: list[str]) -> str:
     return "\n".join(out) + "\n"
 
 
+@dataclass(frozen=True)
+class RehearsalOutcome:
+    """What a rehearsal did, counted once: the report's summary and its body both say it
+    from these facts, so they cannot disagree (went on past failures vs stopped at one)."""
+
+    attempted: int
+    skipped: int
+    applied: int
+    failures: tuple[Any, ...]
+    not_run: int
+    silent: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, r: Rehearsal) -> RehearsalOutcome:
+        skipped = sum(f.status == "already_applied" for f in r.files)
+        failures = tuple(f for f in r.files if f.status in ("failed", "needs_extension"))
+        last = r.files.index(failures[-1]) if failures else len(r.files)
+        not_run = sum(f.status == "not_run" for f in r.files[last + 1:])
+        return cls(len(r.files) - skipped, skipped, len(r.applied), failures, not_run,
+                   tuple(r.silent_failures))
+
+    @property
+    def stopped(self) -> bool:
+        """True when the rehearsal stopped at its (last) failure, leaving later files not run."""
+        return bool(self.failures) and self.not_run > 0
+
+    def failure_sentence(self) -> str:
+        """``3 files failed; the rehearsal went on past each ...`` or ``stopped at ...``."""
+        if not self.failures:
+            return ""
+        first = self.failures[0]
+        where = f"`{first.error.where or first.filename}`" if first.error else f"`{first.filename}`"
+        message = f": {first.error.message}" if first.error else ""
+        n = len(self.failures)
+        if self.stopped:
+            return (f"stopped at {where}{message} ({self.not_run} later file(s) not run, "
+                    "as `supabase db push` stops at the first failure)")
+        if n == 1:
+            return f"1 file failed, at {where}{message} (the rehearsal went on past it)"
+        return (f"{n} files failed (the rehearsal went on past each failure, rolling the failed "
+                f"file back; `supabase db push` stops at the first); first at {where}{message}")
+
+
 def _frame_rows(df: Any) -> list[dict[str, Any]]:
     return [] if df is None else df.to_dict("records")
 
 
 def rehearsal_markdown(r: Rehearsal, *, level: int = 2) -> str:
     h = "#" * level
-    skipped = [f for f in r.files if f.status == "already_applied"]
+    facts = RehearsalOutcome.of(r)
     lines = [f"{h} Rehearsal", "",
-             f"{len(r.applied)}/{len(r.files) - len(skipped)} files applied on "
+             f"{facts.applied}/{facts.attempted} files applied on "
              f"{r.server or 'a scratch server'} (base: {r.base}) in {r.elapsed:.2f} s"
-             + (f"; {len(skipped)} already in the base's history were not rehearsed"
-                if skipped else "") + ".", ""]
+             + (f"; {facts.skipped} already in the base's history were not rehearsed"
+                if facts.skipped else "") + ".", ""]
     if r.stubs:
         lines += [f"Stubbed extensions (their functions return placeholders): "
                   f"{', '.join(r.stubs)}.", ""]
-    failures = [f for f in r.files if f.status in ("failed", "needs_extension") and f.error]
-    if len(failures) > 1:
-        lines += [f"**{len(failures)} files failed** (the rehearsal went on past each failure, "
-                  "rolling the failed file back; `supabase db push` stops at the first):", ""]
-        lines += [f"- `{f.error.where or f.filename}`: {f.error.message}"  # type: ignore[union-attr]
-                  + (f" (hint: {f.error.hint})" if f.error and f.error.hint else "")
-                  for f in failures]
+    if facts.failures:
+        lines += [f"**{facts.failure_sentence()[0].upper()}{facts.failure_sentence()[1:]}**"
+                  + (":" if len(facts.failures) > 1 else "."), ""]
+    if len(facts.failures) > 1:
+        lines += [f"- `{f.error.where or f.filename}`: {f.error.message}"
+                  + (f" (hint: {f.error.hint})" if f.error.hint else "")
+                  for f in facts.failures if f.error is not None]
         lines.append("")
     ff = r.first_failure
     if ff is not None and ff.error is not None:
@@ -165,6 +208,10 @@ class Postmortem:
             out += ["## Could not run", ""] + [f"- {e}" for e in self.errors] + [""]
         return "\n".join(out)
 
+    def summary_lines(self) -> list[str]:
+        """The summary's bullets, counted from the same results the body shows."""
+        return self._summary()
+
     def _summary(self) -> list[str]:
         s: list[str] = []
         if self.lint is not None:
@@ -173,13 +220,13 @@ class Postmortem:
                                  or "no findings"))
         r = self.rehearsal
         if r is not None:
-            text = f"rehearsal: {len(r.applied)}/{len(r.files)} files applied"
-            ff = r.first_failure
-            if ff is not None and ff.error is not None:
-                text += f"; stopped at `{ff.error.where or ff.filename}`: {ff.error.message}"
-            if r.silent_failures:
-                text += (f"; {len(r.silent_failures)} silent failure(s): "
-                         + ", ".join(f.filename for f in r.silent_failures))
+            facts = RehearsalOutcome.of(r)
+            text = f"rehearsal: {facts.applied}/{facts.attempted} files applied"
+            if facts.failures:
+                text += f"; {facts.failure_sentence()}"
+            if facts.silent:
+                text += (f"; {len(facts.silent)} silent failure(s): "
+                         + ", ".join(f.filename for f in facts.silent))
             s.append(text)
         if self.verification is not None:
             v = self.verification

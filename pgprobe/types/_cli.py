@@ -82,13 +82,24 @@ def _emit(report: object, fmt: str) -> None:
     elif fmt == "markdown":
         print(report.to_markdown())  # type: ignore[attr-defined]
     else:
-        print(report.to_text())  # type: ignore[attr-defined]
+        from .._terminal import echo
+
+        echo(report.to_text())  # type: ignore[attr-defined]
+
+
+def _relative_file(args: argparse.Namespace) -> None:
+    """On a screen, the file is named relative to the working directory when under it."""
+    if args.format == "text":
+        from .._terminal import path
+
+        args.file = path(args.file)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from ._check import PLATFORM_SCHEMAS, check, require_something_to_check, schemas_to_compare
     from ._tsparse import declared_schemas, read_text
 
+    _relative_file(args)
     # fail fast (before reading the database) on a malformed or placeholder file
     text = read_text(args.file)
     declared = declared_schemas(text, args.file)
@@ -97,9 +108,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
     snap = _snapshot(args, schemas)
     _, left_out = schemas_to_compare(text, args.file, snap, args.schema)
     if left_out:
-        print(f"note: not compared: {', '.join(left_out)} (the Supabase platform's schemas"
-              + ("; not in this database)" if args.schema else "; name one with --schema to "
-                 "compare it)"), file=sys.stderr)
+        from .._terminal import echo
+
+        echo(f"note: not compared: {', '.join(left_out)} (the Supabase platform's schemas"
+             + ("; not in this database)" if args.schema else "; name one with --schema to "
+                "compare it)"), stderr=True)
     report = check(args.file, snap, args.schema or None,
                    extension_functions=_extension_functions(args, text, snap))
     _emit(report, args.format)
@@ -123,15 +136,18 @@ def _extension_functions(args: argparse.Namespace, text: str, snap: Snapshot) ->
     named = sorted(n for n in in_file if n in found)
     if named:
         owners = sorted({found[n] for n in named})
-        print(f"note: not compared: {len(named)} function(s) of {', '.join(owners)}, which this "
-              f"database has outside {', '.join(compared)} ({', '.join(named[:5])}"
-              f"{', ...' if len(named) > 5 else ''})", file=sys.stderr)
+        from .._terminal import echo
+
+        echo(f"note: not compared: {len(named)} function(s) of {', '.join(owners)}, which this "
+             f"database has outside {', '.join(compared)} ({', '.join(named[:5])}"
+             f"{', ...' if len(named) > 5 else ''})", stderr=True)
     return {n: found[n] for n in named}
 
 
 def _cmd_fields(args: argparse.Namespace) -> int:
     from ._fieldmap import check_field_map, load_field_map
 
+    _relative_file(args)
     entries = load_field_map(args.file)
     from ..catalog._model import split_name
 

@@ -34,7 +34,8 @@ def test_cli_from_dsn_writes_svg(demo_dsn: str, tmp_path: Path, capsys) -> None:
 
 
 @needs_dot
-def test_cli_path_lists_paths(snap_file: Path, tmp_path: Path, capsys) -> None:
+def test_cli_path_lists_paths(snap_file: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "250")  # one path per line (80 columns wrap them)
     out = tmp_path / "path.png"
     code = main(["erd", "--snapshot", str(snap_file), "--path", "ticket_activities", "users",
                  "-o", str(out)])
