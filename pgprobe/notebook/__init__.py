@@ -27,6 +27,8 @@ from ._displays import (
     SnapshotView,
     TableView,
     explain_pgrst,
+    frame_html,
+    use_html_tables,
 )
 from ._progress import Progress, track
 from ._rls import compare_roles, policies_for, select_privilege
@@ -37,7 +39,7 @@ __all__ = [
     "demo_dsn", "Session", "Progress", "track", "TableView", "SnapshotView", "PostgrestView",
     "FindingsView", "QueryNote", "explain_pgrst", "SchemaExplorer", "RelationshipFinder",
     "RequestBuilder", "Pager", "PgprobeMagics", "compare_roles", "policies_for", "select_privilege",
-    "LiveBlocking", "BlockingView",
+    "LiveBlocking", "BlockingView", "frame_html", "use_html_tables",
 ]
 
 
@@ -46,6 +48,7 @@ def load_ipython_extension(ip: Any) -> None:
     from ._magics import PgprobeMagics
 
     ip.register_magics(PgprobeMagics)
+    use_html_tables(ip)
 
 
 def unload_ipython_extension(ip: Any) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from . import _html as H
 
 __all__ = ["TableView", "SnapshotView", "PostgrestView", "FindingsView", "QueryNote", "RelationshipsView",
-           "explain_pgrst", "PGRST_EXPLAINED"]
+           "explain_pgrst", "PGRST_EXPLAINED", "frame_html", "use_html_tables"]
 
 
 # -- tables ----------------------------------------------------------------------------------
@@ -331,7 +331,8 @@ class RelationshipsView:
             ": name one with !hint" if n > 1 else "")
 
     def _repr_html_(self) -> str:
-        return H.note(self.summary(), "info") + H.table(self.rows(), self.HEADERS)
+        return H.box(H.note(self.summary(), "info") + H.table(self.rows(), self.HEADERS),
+                     "pgprobe-relationships")
 
     def __repr__(self) -> str:
         return self.summary() + "\n" + H.text_table(self.rows(), self.HEADERS, width=100)
@@ -404,3 +405,48 @@ class QueryNote:
 
     def __repr__(self) -> str:
         return self.text
+
+
+# -- every DataFrame a notebook shows ------------------------------------------------------
+
+def frame_html(df: Any) -> str:
+    """A DataFrame as pgprobe's own table (no NaN, no cut at 50 characters, long text wraps,
+    wide tables scroll inside the cell); a subclass with its own ``_repr_html_`` keeps it.
+
+    >>> import pandas as pd
+    >>> html = frame_html(pd.DataFrame({"id": [1, None], "note": [None, "x" * 80]}))
+    >>> "NaN" in html, 'class="dataframe"' in html, "x" * 80 in html
+    (False, False, True)
+    """
+    import pandas as pd
+
+    own = getattr(type(df), "_repr_html_", None)
+    if own is not None and own is not getattr(pd.DataFrame, "_repr_html_", None):
+        return str(df._repr_html_())
+    return H.box(H.frame(df), "pgprobe-frame")
+
+
+def use_html_tables(ip: Any = None, enable: bool = True) -> bool:
+    """Show every pandas DataFrame in this IPython session with :func:`frame_html` (called by
+    ``%load_ext pgprobe`` and ``pgprobe.notebook.connect``); ``enable=False`` gives pandas'
+    own table back. Returns False outside IPython."""
+    if ip is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return False
+        ip = get_ipython()
+    if ip is None or not hasattr(ip, "display_formatter"):
+        return False
+    formatter = ip.display_formatter.formatters["text/html"]
+    if enable:
+        formatter.for_type_by_name("pandas.core.frame", "DataFrame", frame_html)
+    else:
+        formatter.pop("pandas.core.frame.DataFrame", None)
+        try:
+            import pandas as pd
+
+            formatter.pop(pd.DataFrame, None)
+        except ImportError:
+            pass
+    return True

@@ -188,6 +188,9 @@ def connect(dsn: str | None = None, *, pin: str | os.PathLike[str] | None = None
                 else:
                     session.since_pin = _changes_since(pin_path, session.snapshot)
     _CURRENT = session
+    from ._displays import use_html_tables
+
+    use_html_tables()
     if show:
         _show_html(session._repr_html_(), session.banner_text())
     return session
