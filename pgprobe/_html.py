@@ -12,7 +12,8 @@ behaves the same:
   default options, ``tex2jax_ignore`` for MathJax 2 / classic Notebook / nbconvert), and
   :func:`protect_math` also wraps each ``$`` outside ``<pre>``/``<code>`` in such an element,
   so a ``$`` stays text even where the outer class is lost (a page that re-hosts the output);
-* tables sit in a horizontal scroll container (a wide table scrolls inside the cell, the output
+* tables sit in a horizontal scroll container (with ``table-layout:auto``: JupyterLab's own
+  ``table-layout:fixed`` squeezes columns until identifiers break) (a wide table scrolls inside the cell, the output
   itself never overflows); identifiers wrap only at spaces, never mid-word ("i/d"); only columns
   of long free text may break a long token, and they keep a minimum width to do so.
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -37,6 +39,7 @@ __all__ = [
     "MAX_ROWS", "MAX_CELL", "MAX_TEXT", "MATH_IGNORE", "LONG_TEXT", "esc", "cut", "style",
     "table", "frame", "code", "json_block", "panel", "side_by_side", "badge", "note", "details",
     "text_table", "kv", "box", "scroll", "protect_math", "markdown_safe", "is_missing", "plain",
+    "short_path",
 ]
 
 MAX_ROWS = 50
@@ -55,11 +58,14 @@ _CSS = """
 .pgprobe{font-family:var(--jp-ui-font-family,sans-serif);font-size:13px;line-height:1.4;
  max-width:100%;box-sizing:border-box}
 .pgprobe .pgp-scroll{overflow-x:auto;max-width:100%}
-.pgprobe table{border-collapse:collapse;margin:4px 0}
-.pgprobe table th,.pgprobe table td{border:1px solid #d0d7de;padding:2px 6px;text-align:left;
- vertical-align:top;word-break:normal;overflow-wrap:normal;hyphens:none}
-.pgprobe table th{background:#f6f8fa}
-.pgprobe table td.pgp-long{min-width:16em;max-width:48em;overflow-wrap:anywhere;white-space:pre-line}
+.pgprobe.pgprobe table{border-collapse:collapse;margin:4px 0;table-layout:auto;width:auto}
+.pgprobe.pgprobe table tr,.pgprobe.pgprobe table th,.pgprobe.pgprobe table td{text-align:left;
+ vertical-align:top}
+.pgprobe.pgprobe table th,.pgprobe.pgprobe table td{border:1px solid #d0d7de;padding:2px 6px;
+ line-height:1.35;white-space:normal;word-break:normal;overflow-wrap:normal;hyphens:none}
+.pgprobe.pgprobe table th{background:#f6f8fa}
+.pgprobe.pgprobe table td.pgp-long{min-width:16em;max-width:48em;overflow-wrap:anywhere;
+ white-space:pre-line}
 .pgprobe pre.pgp{background:#f6f8fa;border:1px solid #d0d7de;padding:6px;margin:4px 0;
  max-height:28em;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px}
 .pgprobe .pgp-row{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}
@@ -103,6 +109,20 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     return value
+
+
+def short_path(path: Any) -> str:
+    """A file location as people read it: relative to the working directory when it is
+    inside it, else the file name (``file.sql:3:1`` suffixes are kept).
+
+    >>> short_path("/nowhere/near/migrations/001_init.sql:3:1")
+    '001_init.sql:3:1'
+    """
+    text = str(path)
+    if not os.path.isabs(text):
+        return text
+    rel = os.path.relpath(text)
+    return rel if not rel.startswith("..") else os.path.basename(text)
 
 
 def esc(value: Any) -> str:

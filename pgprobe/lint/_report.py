@@ -106,11 +106,11 @@ class LintReport:
     frame = to_frame
 
     def _repr_html_(self) -> str:
-        from .._html import badge, box, esc, note, table
+        from .._html import badge, box, esc, note, short_path, table
 
         kind = "error" if any(f.severity == "error" for f in self.findings) else (
             "warning" if self.findings else "ok")
-        rows = [(f"<code>{esc(f.where)}</code>", badge(f.severity, f.severity),
+        rows = [(f"<code>{esc(short_path(f.where))}</code>", badge(f.severity, f.severity),
                  f"<code>{esc(f.rule)}</code>", esc(f.message), esc(f.hint)) for f in self.findings]
         return box(note(self.summary(), kind)
                    + table(rows, ["where", "severity", "rule", "message", "hint"],

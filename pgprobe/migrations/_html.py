@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._html import badge, box, code, details, esc, frame, note, table
+from .._html import badge, box, code, details, esc, frame, note, short_path, table
 
 if TYPE_CHECKING:
     from ._report import Postmortem
@@ -54,7 +54,7 @@ def _file_body(f: FileResult) -> str:
         out.append(table([(d.action, d.object_type, d.identity, d.command) for d in f.delta],
                          ["action", "type", "object", "command"], max_rows=200))
     if f.notices or f.warnings or f.skipped:
-        out.append(table([(n.severity, n.where, n.message) for n in f.notices]
+        out.append(table([(n.severity, short_path(n.where), n.message) for n in f.notices]
                          + [("warning", "", w) for w in f.warnings + f.skipped],
                          ["severity", "where", "message"]))
     if f.diff is not None and not getattr(f.diff, "same", False):
@@ -66,7 +66,7 @@ def _failures(r: Rehearsal) -> str:
     failed = [f for f in r.files if f.status in ("failed", "needs_extension") and f.error]
     if not failed:
         return ""
-    rows = [(f.error.where or f.filename, f.error.message, f.error.hint or "")  # type: ignore[union-attr]
+    rows = [(short_path(f.error.where or f.filename), f.error.message, f.error.hint or "")  # type: ignore[union-attr]
             for f in failed]
     head = (f"{_plural(len(failed), 'file')} failed (the rehearsal went on past each failure, "
             "rolling the failed file back; supabase db push stops at the first)")
@@ -89,7 +89,7 @@ def _not_rerunnable(r: Rehearsal) -> str:
     if not bad:
         return ""
     return note("not re-runnable (a second run of the file fails)", "warning") + table(
-        [(f.rerun_error.where or f.filename, f.rerun_error.message) for f in bad],  # type: ignore[union-attr]
+        [(short_path(f.rerun_error.where or f.filename), f.rerun_error.message) for f in bad],  # type: ignore[union-attr]
         ["where", "error"])
 
 

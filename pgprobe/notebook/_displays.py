@@ -17,7 +17,8 @@ from typing import Any
 from . import _html as H
 
 __all__ = ["TableView", "SnapshotView", "PostgrestView", "FindingsView", "QueryNote", "RelationshipsView",
-           "explain_pgrst", "PGRST_EXPLAINED", "frame_html", "use_html_tables"]
+           "explain_pgrst", "PGRST_EXPLAINED", "frame_html", "use_html_tables",
+           "Folded", "fold"]
 
 
 # -- tables ----------------------------------------------------------------------------------
@@ -356,7 +357,7 @@ class FindingsView:
     def rows(self) -> list[tuple[Any, ...]]:
         out = []
         for f in self.findings:
-            where = f"{_get(f, 'file', '')}:{_get(f, 'line', '')}:{_get(f, 'column', '')}"
+            where = f"{H.short_path(_get(f, 'file', ''))}:{_get(f, 'line', '')}:{_get(f, 'column', '')}"
             out.append((_get(f, "severity", ""), _get(f, "rule", ""), where,
                         _get(f, "message", ""), _get(f, "hint", "") or ""))
         out.sort(key=lambda r: (_SEVERITY_ORDER.get(str(r[0]), 3), r[2]))
@@ -377,14 +378,18 @@ class FindingsView:
             f"{n} {k}" for k, n in sorted(c.items(), key=lambda kv: _SEVERITY_ORDER.get(kv[0], 3))) + ")"
 
     def _repr_html_(self) -> str:
-        rows = []
+        """The summary, then one table per severity: errors open, the rest folded."""
+        groups: dict[str, list[tuple[Any, ...]]] = {}
         for r in self.rows():
             sev = str(r[0])
-            rows.append((H.badge(sev, sev), *[H.esc(H.cut(str(x), H.MAX_CELL)) for x in r[1:]]))
+            groups.setdefault(sev, []).append(
+                (H.badge(sev, sev), *[H.esc(H.cut(str(x), H.MAX_CELL)) for x in r[1:]]))
         kind = "error" if self.counts().get("error") else ("warning" if self.findings else "ok")
-        return H.box(H.note(self.summary(), kind) +
-                     H.table(rows, self.HEADERS, max_rows=self.max_rows, raw_columns=range(5)),
-                     "pgprobe-lint")
+        body = "".join(
+            H.details(f"{sev} ({len(rows)})", H.table(rows, self.HEADERS, max_rows=self.max_rows,
+                                                      raw_columns=range(5)), open=sev == "error")
+            for sev, rows in groups.items())
+        return H.box(H.note(self.summary(), kind) + body, "pgprobe-lint")
 
     def __repr__(self) -> str:
         return self.summary() + "\n" + H.text_table(self.rows(), self.HEADERS, max_rows=50, width=80)
@@ -438,15 +443,37 @@ def use_html_tables(ip: Any = None, enable: bool = True) -> bool:
         ip = get_ipython()
     if ip is None or not hasattr(ip, "display_formatter"):
         return False
+    import pandas as pd
+
     formatter = ip.display_formatter.formatters["text/html"]
     if enable:
-        formatter.for_type_by_name("pandas.core.frame", "DataFrame", frame_html)
+        formatter.for_type(pd.DataFrame, frame_html)
     else:
-        formatter.pop("pandas.core.frame.DataFrame", None)
-        try:
-            import pandas as pd
-
-            formatter.pop(pd.DataFrame, None)
-        except ImportError:
-            pass
+        formatter.pop(pd.DataFrame, None)
     return True
+
+
+class Folded:
+    """Any displayable object behind a one-line summary that opens it (``<details>``)."""
+
+    def __init__(self, obj: Any, summary: str | None = None, *, open: bool = False) -> None:
+        self.obj = obj
+        self.summary = summary or (repr(obj).splitlines() or [type(obj).__name__])[0]
+        self.open = open
+
+    def _repr_html_(self) -> str:
+        inner = getattr(self.obj, "_repr_html_", None)
+        body = str(inner()) if callable(inner) else H.code(str(self.obj))
+        return H.box(H.details(self.summary, body, open=self.open), "pgprobe-folded")
+
+    def __repr__(self) -> str:
+        return f"{self.summary}\n{self.obj!r}"
+
+
+def fold(obj: Any, summary: str | None = None, *, open: bool = False) -> Folded:
+    """Show ``obj`` folded behind ``summary`` (long SQL, a big report).
+
+    >>> "<details><summary>SQL (1 line)</summary>" in fold("select 1;", "SQL (1 line)")._repr_html_()
+    True
+    """
+    return Folded(obj, summary, open=open)

@@ -30,6 +30,7 @@ from .._html import (
     plain,
     protect_math,
     scroll,
+    short_path,
     side_by_side,
     style,
     table,
@@ -40,4 +41,5 @@ __all__ = [
     "MAX_ROWS", "MAX_CELL", "MAX_TEXT", "MATH_IGNORE", "LONG_TEXT", "esc", "cut", "style",
     "table", "frame", "code", "json_block", "panel", "side_by_side", "badge", "note", "details",
     "text_table", "kv", "box", "scroll", "protect_math", "markdown_safe", "is_missing", "plain",
+    "short_path",
 ]
