@@ -45,7 +45,9 @@ def file_summary(f: FileResult) -> str:
 def _file_body(f: FileResult) -> str:
     out = []
     if f.error is not None:
-        out.append(note(str(f.error), "error"))
+        e = f.error
+        out.append(note(f"{short_path(e.where or f.filename)}: {e.message}"
+                        + (f" (hint: {e.hint})" if e.hint else ""), "error"))
     if f.problems:
         out.append(table([(c.declared.line, f"{c.declared.kind} {c.declared.object}", c.status,
                            c.expected, c.actual) for c in f.problems],
