@@ -12,10 +12,12 @@ behaves the same:
   default options, ``tex2jax_ignore`` for MathJax 2 / classic Notebook / nbconvert), and
   :func:`protect_math` also wraps each ``$`` outside ``<pre>``/``<code>`` in such an element,
   so a ``$`` stays text even where the outer class is lost (a page that re-hosts the output);
-* tables sit in a horizontal scroll container (with ``table-layout:auto``: JupyterLab's own
-  ``table-layout:fixed`` squeezes columns until identifiers break) (a wide table scrolls inside the cell, the output
-  itself never overflows); identifiers wrap only at spaces, never mid-word ("i/d"); only columns
-  of long free text may break a long token, and they keep a minimum width to do so.
+* tables sit in a horizontal scroll container (a wide table scrolls inside the cell, the
+  output itself never overflows), with ``table-layout:auto`` (JupyterLab's own
+  ``table-layout:fixed`` squeezes columns until identifiers break); short values
+  (identifiers, types, rule names such as ``many-to-one``) never wrap, so they never break
+  mid-word ("i/d", "erro/r") or at a hyphen; only columns of long free text wrap, with a
+  minimum width, and only they may break a token longer than a line.
 
 >>> table([(1, "<b>")], ["id", "title"]).count("&lt;b&gt;")
 1
@@ -62,9 +64,9 @@ _CSS = """
 .pgprobe.pgprobe table tr,.pgprobe.pgprobe table th,.pgprobe.pgprobe table td{text-align:left;
  vertical-align:top}
 .pgprobe.pgprobe table th,.pgprobe.pgprobe table td{border:1px solid #d0d7de;padding:2px 6px;
- line-height:1.35;white-space:normal;word-break:normal;overflow-wrap:normal;hyphens:none}
+ line-height:1.35;white-space:nowrap;word-break:normal;overflow-wrap:normal;hyphens:none}
 .pgprobe.pgprobe table th{background:#f6f8fa}
-.pgprobe.pgprobe table td.pgp-long{min-width:16em;max-width:48em;overflow-wrap:anywhere;
+.pgprobe.pgprobe table td.pgp-long{min-width:24em;max-width:60em;overflow-wrap:anywhere;
  white-space:pre-line}
 .pgprobe pre.pgp{background:#f6f8fa;border:1px solid #d0d7de;padding:6px;margin:4px 0;
  max-height:28em;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px}

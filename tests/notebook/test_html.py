@@ -206,7 +206,7 @@ def test_frames_show_no_nan_and_no_cut_and_keep_identifiers_whole() -> None:
     tds = re.findall(r"<td( class=pgp-long)?>", cells)
     assert tds[0] == "" and tds[3] == " class=pgp-long"  # identifiers never get the breaking class
     css = H.style()
-    assert "table-layout:auto" in css and "word-break:normal;overflow-wrap:normal" in css
+    assert "table-layout:auto" in css and "white-space:nowrap;word-break:normal;overflow-wrap:normal" in css
     assert "pgp-scroll" in html and "overflow-x:auto" in html  # wide tables scroll in the cell
 
 
