@@ -51,8 +51,8 @@ MAX_CELL = 1000
 MAX_TEXT = 20_000
 """Characters shown in a code or JSON block."""
 LONG_TEXT = 40
-"""A column holding a value longer than this is free text: it wraps in a column of its own
-minimum width, and may break a token that is longer than that width."""
+"""A column holding a value longer than this (with spaces) is free text: it wraps in a column
+of its own minimum width, and may break a token that is longer than that width."""
 MATH_IGNORE = "tex2jax_ignore mathjax_ignore"
 """The classes MathJax 2 and 3 skip, with their default options (JupyterLab 4 keeps them)."""
 
@@ -215,14 +215,15 @@ _TAGS_ONLY = re.compile(r"<[^>]*>")
 
 
 def _long_columns(rows: Sequence[Sequence[Any]], raw: set[int]) -> set[int]:
-    """Columns holding free text: some value is longer than :data:`LONG_TEXT`."""
+    """Columns holding free text: some value is longer than :data:`LONG_TEXT` and has spaces
+    (a long value without spaces is a name or a path: it stays whole, the table scrolls)."""
     long: set[int] = set()
     for row in rows:
         for i, value in enumerate(row):
             if i in long:
                 continue
-            text = _TAGS_ONLY.sub("", str(value)) if i in raw else _cell_text(value)
-            if len(html.unescape(text)) > LONG_TEXT:
+            text = html.unescape(_TAGS_ONLY.sub("", str(value)) if i in raw else _cell_text(value))
+            if len(text) > LONG_TEXT and any(c.isspace() for c in text.strip()):
                 long.add(i)
     return long
 

@@ -20,6 +20,11 @@ from pgprobe.notebook import _html as H
 MODULES = ["_html", "_params", "_progress", "_session", "_displays", "_rls", "_magics", "_widgets"]
 
 
+def test_html_layer_doctests() -> None:
+    result = doctest.testmod(importlib.import_module("pgprobe._html"), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted >= 8
+
+
 @pytest.mark.parametrize("name", MODULES)
 def test_doctests(name: str) -> None:
     module = importlib.import_module(f"pgprobe.notebook.{name}")
@@ -196,7 +201,7 @@ def test_dollars_are_guarded_outside_code_only() -> None:
 
 def test_frames_show_no_nan_and_no_cut_and_keep_identifiers_whole() -> None:
     long = "the API returns [] to every role that is not the owner: " * 3
-    df = pd.DataFrame({"constraint": ["ticket_activities_ticket_id_fkey", None],
+    df = pd.DataFrame({"constraint": ["ticket_activities_ticket_id_fkey_" * 3, None],
                        "rows": [1.0, float("nan")], "when": [pd.NaT, pd.Timestamp("2026-01-01")],
                        "why": [long, pd.NA], "nested": [{"a": float("nan")}, [1, None]]})
     html = frame_html(df)
@@ -204,7 +209,7 @@ def test_frames_show_no_nan_and_no_cut_and_keep_identifiers_whole() -> None:
     assert long.strip() in html  # no cut at 50 characters
     cells = re.findall(r"<tr>(<td.*?)</tr>", html)[0]  # the first body row
     tds = re.findall(r"<td( class=pgp-long)?>", cells)
-    assert tds[0] == "" and tds[3] == " class=pgp-long"  # identifiers never get the breaking class
+    assert tds[0] == "" and tds[3] == " class=pgp-long"  # a long name stays whole, prose wraps
     css = H.style()
     assert "table-layout:auto" in css and "white-space:nowrap;word-break:normal;overflow-wrap:normal" in css
     assert "pgp-scroll" in html and "overflow-x:auto" in html  # wide tables scroll in the cell
