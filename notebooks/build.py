@@ -484,11 +484,15 @@ file: did it succeed, what did the server say (mapped back to file:line), and wh
 *really* change. A file that succeeded but did not create what it declares is the silent
 failure of the postmortem.
 """),
+        md("""
+The rehearsal below starts with the answer (what failed, what failed silently); the list of
+files and what each one really changed are folded: click a line to open it.
+"""),
         code("""
-rehearsal = None
-with pn.Progress("rehearsing migrations") as bar:
-    rehearsal = migrations.rehearse(folder, scratch_dsn=SCRATCH_DSN, progress=bar.callback(),
-                                    stop_on_error=False)
+with pn.scratch_server(SCRATCH_DSN) as server, pn.Progress("rehearsing migrations") as bar:
+    rehearsal = migrations.rehearse(folder, server=server, scratch_dsn=SCRATCH_DSN, keep=True,
+                                    progress=bar.callback(), stop_on_error=False)
+    intended = pgprobe.snapshot(rehearsal.dsn)  # what the files really produce (section 4)
 rehearsal
 """),
         code("""
@@ -510,6 +514,22 @@ missing
         md("## 4. History: files vs `supabase_migrations.schema_migrations` vs reality"),
         code("""
 migrations.history(target, folder)
+"""),
+        md("""
+### Drift: what the database has that no migration file creates
+
+The rehearsal's scratch database is what the files really produce; the difference to the
+database is drift (a change made by hand, or a file that never reached the repository).
+`to_sql()` writes it as a migration (`pgprobe diff ... --sql`): review it, then commit it
+as a new file so the folder and the database agree again. Folded: click to open the SQL.
+"""),
+        code("""
+drift = pgprobe.diff(intended, snap, left_label="migration files", right_label="database",
+                     schemas=["public"]).filter(path_prefix="public.")
+print(drift.summary())
+migration = drift.to_sql()
+pn.fold(migration, f"generated migration: {len(migration.statements)} statements, "
+                   f"{len(migration.hazards)} hazards (click to open)")
 """),
         md("""
 ## 5. The report

@@ -10,7 +10,6 @@ Markdown).
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -160,24 +159,22 @@ class AdviseReport:
         return json.dumps(doc, indent=2, default=str)
 
     def _repr_html_(self) -> str:
-        parts = [f"<div><b>Advisors</b>: {html.escape(self.summary())}"]
+        from .._html import box, details, esc, table
+
+        parts = [f"<div><b>Advisors</b>: {esc(self.summary())}</div>"]
         for level in LEVELS:
             group = [f for f in self.findings if f.level == level]
             if not group:
                 continue
-            parts.append(f"<details open><summary><b>{level}</b> ({len(group)})</summary>"
-                         "<table><tr><th>rule</th><th>object</th><th>detail</th>"
-                         "<th>fix</th></tr>")
-            parts += [f"<tr><td><code>{html.escape(f.rule)}</code></td>"
-                      f"<td><code>{html.escape(f.qualified_object)}</code></td>"
-                      f"<td>{html.escape(f.detail)}</td><td>{html.escape(f.remediation)}</td></tr>"
-                      for f in group]
-            parts.append("</table></details>")
+            rows = [(f"<code>{esc(f.rule)}</code>", f"<code>{esc(f.qualified_object)}</code>",
+                     esc(f.detail), esc(f.remediation)) for f in group]
+            parts.append(details(f"{level} ({len(group)})",
+                                 table(rows, ["rule", "object", "detail", "fix"], max_rows=200,
+                                       raw_columns=range(4)), open=True))
         if self.notes:
             parts.append("<p><i>Not judged:</i></p><ul>"
-                         + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes) + "</ul>")
-        parts.append("</div>")
-        return "".join(parts)
+                         + "".join(f"<li>{esc(n)}</li>" for n in self.notes) + "</ul>")
+        return box("".join(parts), "pgprobe-advise")
 
     def __repr__(self) -> str:
         return f"<AdviseReport {self.summary()}>"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import asdict, fields
 from functools import cached_property
 from typing import Any
@@ -145,18 +144,16 @@ def _rls_label(rel: Relation) -> str:
 
 def snapshot_html(snap: Snapshot, limit: int = 200) -> str:
     """A compact HTML table of relations (first ``limit`` rows) for notebooks."""
-    esc = html.escape
+    from .._html import box, esc, table
+
     head = (f"<p><b>Snapshot</b> of <code>{esc(snap.database)}</code> (PostgreSQL "
             f"{esc(snap.server_version)}): {len(snap.relations)} relations, "
             f"{len(snap.functions)} functions, {len(snap.enums)} enums, "
             f"{len(snap.publications)} publications</p>")
-    rows = []
-    for rel in snap.relations[:limit]:
-        rows.append(f"<tr><td>{esc(rel.schema)}</td><td>{esc(rel.name)}</td><td>{esc(rel.kind)}"
-                    f"</td><td>{len(rel.columns)}</td><td>{len(rel.foreign_keys)}</td>"
-                    f"<td>{esc(_rls_label(rel))}</td><td>{len(rel.policies)}</td></tr>")
+    rows = [(rel.schema, rel.name, rel.kind, len(rel.columns), len(rel.foreign_keys),
+             _rls_label(rel), len(rel.policies)) for rel in snap.relations]
     more = (f"<p>… {len(snap.relations) - limit} more (use <code>snap.frames().relations</code>)"
             "</p>") if len(snap.relations) > limit else ""
-    return (head + "<table><thead><tr><th>schema</th><th>name</th><th>kind</th><th>columns</th>"
-            "<th>FKs</th><th>RLS</th><th>policies</th></tr></thead><tbody>" + "".join(rows)
-            + "</tbody></table>" + more)
+    body = table(rows, ["schema", "name", "kind", "columns", "FKs", "RLS", "policies"],
+                 max_rows=limit, total=min(len(rows), limit))
+    return box(head + body + more, "pgprobe-snapshot")

@@ -339,6 +339,8 @@ class Expectations:
         return "\n".join(lines) + "\n"
 
     def _repr_html_(self) -> str:
+        from .._html import box
+
         colour = {"pass": "#1a7f37", "fail": "#cf222e", "skip": "#6e7781"}
         items = []
         for c in self.checks:
@@ -347,8 +349,8 @@ class Expectations:
                 f"<li style='color:{colour[c.status]};list-style:none'>{_MARK[c.status]} "
                 f"{html.escape(c.description)}{detail}</li>"
             )
-        return (f"<div class='pgprobe-expectations'><p><b>{html.escape(self.summary())}</b></p>"
-                f"<ul>{''.join(items)}</ul></div>")
+        return box(f"<p><b>{html.escape(self.summary())}</b></p><ul>{''.join(items)}</ul>",
+                   "pgprobe-expectations")
 
     def to_frame(self) -> Any:
         import pandas as pd

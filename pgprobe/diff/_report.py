@@ -318,28 +318,20 @@ class DiffReport:
         return "\n".join(lines) + "\n"
 
     def _repr_html_(self) -> str:
+        from .._html import badge, box, table
+
         esc = html.escape
         head = f"<p><b>{esc(self.summary())}</b></p>"
         if self.same:
-            return f"<div class='pgprobe-diff'>{head}</div>"
-        rows = []
-        for c in self.changes:
-            old = "" if c.old is None else esc(_show(c.old, 300))
-            new = "" if c.new is None else esc(_show(c.new, 300))
-            hint = esc(" ".join(x for x in (c.hint, c.note) if x))
-            rows.append(
-                f"<tr style='background:{_COLOUR[c.severity]}'>"
-                f"<td>{esc(c.symbol)} {esc(c.change)}</td><td><code>{esc(c.path)}</code></td>"
-                f"<td>{esc(c.object_kind)}</td><td>{old}</td><td>{new}</td>"
-                f"<td>{esc(c.severity)}</td><td>{hint}</td></tr>"
-            )
-        table = (
-            "<table><thead><tr><th></th><th>path</th><th>kind</th><th>old</th><th>new</th>"
-            "<th>severity</th><th>hint</th></tr></thead><tbody>"
-            + "".join(rows)
-            + "</tbody></table>"
-        )
-        return f"<div class='pgprobe-diff'>{head}{table}</div>"
+            return box(head, "pgprobe-diff")
+        kinds = {"error": "error", "warning": "warning", "info": "info"}
+        rows = [(f"{esc(c.symbol)} {esc(c.change)}", f"<code>{esc(c.path)}</code>", esc(c.object_kind),
+                 "" if c.old is None else esc(_show(c.old, 300)),
+                 "" if c.new is None else esc(_show(c.new, 300)),
+                 badge(c.severity, kinds.get(c.severity, "info")),
+                 esc(" ".join(x for x in (c.hint, c.note) if x))) for c in self.changes]
+        return box(head + table(rows, ["", "path", "kind", "old", "new", "severity", "hint"],
+                                max_rows=300, raw_columns=range(7)), "pgprobe-diff")
 
 
 def _md(text: str) -> str:

@@ -121,4 +121,7 @@ def page_fragment(page: Page) -> str:
     style = ("<style>.pgprobe-docs table{border-collapse:collapse}.pgprobe-docs td,"
              ".pgprobe-docs th{border:1px solid #ddd;padding:2px 6px;text-align:left}"
              ".pgprobe-docs .diagram-tools{display:none}</style>")
-    return f'{style}<div class="pgprobe-docs">{page_body(page, svg_of)}</div>'
+    from .._html import MATH_IGNORE, protect_math
+
+    return (f'{style}<div class="pgprobe-docs {MATH_IGNORE}" style="max-width:100%;overflow-x:auto">'
+            f'{protect_math(page_body(page, svg_of))}</div>')

@@ -123,10 +123,11 @@ class Comparison:
         return "\n".join(out)
 
     def _repr_html_(self) -> str:
-        color = "#2e7d32" if self.same else "#b00020"
+        from .._html import box, note
+
         items = "".join(f"<li><code>{html.escape(d)}</code></li>" for d in self.differences)
-        return (f"<div><p style='color:{color}'>{html.escape(self.summary())}</p>"
-                f"<ul>{items}</ul></div>")
+        return box(note(self.summary(), "ok" if self.same else "error")
+                   + (f"<ul>{items}</ul>" if items else ""), "pgprobe-endpoint")
 
     def __str__(self) -> str:
         return self.to_text()

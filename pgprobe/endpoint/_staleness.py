@@ -157,17 +157,16 @@ class StalenessReport:
         return "\n".join(out)
 
     def _repr_html_(self) -> str:
-        e = html.escape
+        from .._html import box, note, table
+
         if not self.changes:
-            return f"<div><p style='color:#2e7d32'>{e(self.summary())}</p></div>"
-        rows = "".join(
-            f"<tr><td>{e(c.kind)}</td><td><code>{e(c.object)}</code></td>"
-            f"<td>{e(c.endpoint or '')}</td><td>{e(c.database or '')}</td>"
-            f"<td>{e(c.detail)}</td></tr>" for c in self.changes)
-        return (f"<div><p style='color:#b00020'>{e(self.summary())}</p><table><thead><tr>"
-                "<th>kind</th><th>object</th><th>endpoint</th><th>database</th><th>detail</th>"
-                f"</tr></thead><tbody>{rows}</tbody></table>"
-                f"<p>Fix: <code>{e(RELOAD_SQL)}</code></p></div>")
+            return box(note(self.summary(), "ok"), "pgprobe-endpoint")
+        rows = [(c.kind, f"<code>{html.escape(c.object)}</code>", html.escape(c.endpoint or ""),
+                 html.escape(c.database or ""), html.escape(c.detail)) for c in self.changes]
+        return box(note(self.summary(), "error")
+                   + table(rows, ["kind", "object", "endpoint", "database", "detail"],
+                           max_rows=200, raw_columns=(1, 2, 3, 4))
+                   + f"<p>Fix: <code>{html.escape(RELOAD_SQL)}</code></p>", "pgprobe-endpoint")
 
     def __str__(self) -> str:
         return self.to_text()

@@ -49,11 +49,11 @@ class InspectFrame(pd.DataFrame):
     def _repr_html_(self) -> str:  # type: ignore[override]
         taken = f" at {self.taken_at:%H:%M:%S}" if self.taken_at else ""
         title = f"<b>inspect {html.escape(self.view)}</b>{taken} · {len(self)} rows"
-        note = (f"<div style='border-left:4px solid #9a6700;padding:2px 8px'>"
-                f"{html.escape(self.note)}</div>") if self.note else ""
-        body = self.humanized().to_html(index=False, max_rows=_MAX_HTML_ROWS, na_rep="",
-                                        escape=True) if len(self) or not self.note else ""
-        return f"<div class='pgprobe-inspect'>{title}{note}{body}</div>"
+        from .._html import box, frame, note
+
+        warn = note(self.note, "warning") if self.note else ""
+        body = frame(self.humanized(), max_rows=_MAX_HTML_ROWS) if len(self) or not self.note else ""
+        return box(f"<div>{title}</div>{warn}{body}", "pgprobe-inspect")
 
 
 def make_frame(view: str, columns: list[str], rows: list[tuple[Any, ...]], *,

@@ -6,7 +6,6 @@ view could not be read); else 0 (``warn`` rules never change it).
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -68,15 +67,13 @@ class Report:
                            "view_errors": self.errors}, indent=2)
 
     def _repr_html_(self) -> str:
-        colour = {"fail": "#cf222e", "error": "#cf222e", "warn": "#9a6700", "pass": "#1a7f37"}
-        rows = "".join(
-            f"<tr><td>{html.escape(r.rule)}</td><td style='color:{colour.get(r.status, '#57606a')}'>"
-            f"<b>{r.status}</b></td><td>{html.escape(r.summary)}</td>"
-            f"<td>{'<br>'.join(html.escape(m) for m in r.matches[:10])}</td></tr>"
-            for r in self.results)
-        return (f"<div><b>inspect report</b>: {html.escape(self.summary())} (exit "
-                f"{self.exit_code})<table><tr><th>rule</th><th>status</th><th>checks</th>"
-                f"<th>matches</th></tr>{rows}</table></div>")
+        from .._html import badge, box, esc, table
+
+        rows = [(esc(r.rule), badge(r.status, r.status), esc(r.summary),
+                 "<br>".join(esc(m) for m in r.matches[:10])) for r in self.results]
+        return box(f"<div><b>inspect report</b>: {esc(self.summary())} (exit {self.exit_code})</div>"
+                   + table(rows, ["rule", "status", "checks", "matches"], max_rows=200,
+                           raw_columns=range(4)), "pgprobe-inspect")
 
 
 def run_report(views: Iterable[tuple[str, Any]] | Any, rules: Sequence[Rule] | None = None,

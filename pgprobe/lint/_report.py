@@ -106,19 +106,15 @@ class LintReport:
     frame = to_frame
 
     def _repr_html_(self) -> str:
-        import html
+        from .._html import badge, box, esc, note, short_path, table
 
-        colors = {"error": "#b00020", "warning": "#a15c00", "info": "#33658a"}
-        rows = "".join(
-            f"<tr><td><code>{html.escape(f.where)}</code></td>"
-            f"<td style='color:{colors[f.severity]}'>{f.severity}</td>"
-            f"<td><code>{html.escape(f.rule)}</code></td><td>{html.escape(f.message)}</td>"
-            f"<td>{html.escape(f.hint)}</td></tr>"
-            for f in self.findings
-        )
-        return (f"<div><p>{html.escape(self.summary())}</p><table><thead><tr><th>where</th>"
-                "<th>severity</th><th>rule</th><th>message</th><th>hint</th></tr></thead>"
-                f"<tbody>{rows}</tbody></table></div>")
+        kind = "error" if any(f.severity == "error" for f in self.findings) else (
+            "warning" if self.findings else "ok")
+        rows = [(f"<code>{esc(short_path(f.where))}</code>", badge(f.severity, f.severity),
+                 f"<code>{esc(f.rule)}</code>", esc(f.message), esc(f.hint)) for f in self.findings]
+        return box(note(self.summary(), kind)
+                   + table(rows, ["where", "severity", "rule", "message", "hint"],
+                           max_rows=200, raw_columns=range(5)), "pgprobe-lint")
 
     def __repr__(self) -> str:
         return f"<LintReport {self.summary()}>"

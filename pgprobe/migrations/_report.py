@@ -241,7 +241,9 @@ class Postmortem:
         return markdown_to_html(self.to_markdown(), title=self.title)
 
     def _repr_html_(self) -> str:
-        return markdown_to_html(self.to_markdown(), full=False)
+        from ._html import postmortem_html
+
+        return postmortem_html(self)
 
     def __str__(self) -> str:
         return self.to_markdown()

@@ -232,9 +232,9 @@ class Rehearsal:
         return rehearsal_markdown(self)
 
     def _repr_html_(self) -> str:
-        from ._report import markdown_to_html
+        from ._html import rehearsal_html
 
-        return markdown_to_html(self.to_markdown(), full=False)
+        return rehearsal_html(self)
 
 
 Progress = Callable[[int, int, FileResult], None]

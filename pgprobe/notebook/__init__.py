@@ -22,22 +22,27 @@ from typing import Any
 
 from ._displays import (
     FindingsView,
+    Folded,
     PostgrestView,
     QueryNote,
     SnapshotView,
     TableView,
     explain_pgrst,
+    fold,
+    frame_html,
+    use_html_tables,
 )
 from ._progress import Progress, track
 from ._rls import compare_roles, policies_for, select_privilege
-from ._session import Session, connect, current, demo_dsn, live
+from ._session import Session, connect, current, demo_dsn, live, scratch_server
 
 __all__ = [
     "load_ipython_extension", "unload_ipython_extension", "connect", "current", "live",
     "demo_dsn", "Session", "Progress", "track", "TableView", "SnapshotView", "PostgrestView",
     "FindingsView", "QueryNote", "explain_pgrst", "SchemaExplorer", "RelationshipFinder",
     "RequestBuilder", "Pager", "PgprobeMagics", "compare_roles", "policies_for", "select_privilege",
-    "LiveBlocking", "BlockingView",
+    "LiveBlocking", "BlockingView", "frame_html", "use_html_tables", "scratch_server",
+    "fold", "Folded",
 ]
 
 
@@ -46,6 +51,7 @@ def load_ipython_extension(ip: Any) -> None:
     from ._magics import PgprobeMagics
 
     ip.register_magics(PgprobeMagics)
+    use_html_tables(ip)
 
 
 def unload_ipython_extension(ip: Any) -> None:

@@ -17,7 +17,8 @@ from typing import Any
 from . import _html as H
 
 __all__ = ["TableView", "SnapshotView", "PostgrestView", "FindingsView", "QueryNote", "RelationshipsView",
-           "explain_pgrst", "PGRST_EXPLAINED"]
+           "explain_pgrst", "PGRST_EXPLAINED", "frame_html", "use_html_tables",
+           "Folded", "fold"]
 
 
 # -- tables ----------------------------------------------------------------------------------
@@ -369,7 +370,8 @@ class RelationshipsView:
             ": name one with !hint" if n > 1 else "")
 
     def _repr_html_(self) -> str:
-        return H.note(self.summary(), "info") + H.table(self.rows(), self.HEADERS)
+        return H.box(H.note(self.summary(), "info") + H.table(self.rows(), self.HEADERS),
+                     "pgprobe-relationships")
 
     def __repr__(self) -> str:
         return self.summary() + "\n" + H.text_table(self.rows(), self.HEADERS, width=100)
@@ -393,7 +395,7 @@ class FindingsView:
     def rows(self) -> list[tuple[Any, ...]]:
         out = []
         for f in self.findings:
-            where = f"{_get(f, 'file', '')}:{_get(f, 'line', '')}:{_get(f, 'column', '')}"
+            where = f"{H.short_path(_get(f, 'file', ''))}:{_get(f, 'line', '')}:{_get(f, 'column', '')}"
             out.append((_get(f, "severity", ""), _get(f, "rule", ""), where,
                         _get(f, "message", ""), _get(f, "hint", "") or ""))
         out.sort(key=lambda r: (_SEVERITY_ORDER.get(str(r[0]), 3), r[2]))
@@ -414,14 +416,18 @@ class FindingsView:
             f"{n} {k}" for k, n in sorted(c.items(), key=lambda kv: _SEVERITY_ORDER.get(kv[0], 3))) + ")"
 
     def _repr_html_(self) -> str:
-        rows = []
+        """The summary, then one table per severity: errors open, the rest folded."""
+        groups: dict[str, list[tuple[Any, ...]]] = {}
         for r in self.rows():
             sev = str(r[0])
-            rows.append((H.badge(sev, sev), *[H.esc(H.cut(str(x), H.MAX_CELL)) for x in r[1:]]))
+            groups.setdefault(sev, []).append(
+                (H.badge(sev, sev), *[H.esc(H.cut(str(x), H.MAX_CELL)) for x in r[1:]]))
         kind = "error" if self.counts().get("error") else ("warning" if self.findings else "ok")
-        return H.box(H.note(self.summary(), kind) +
-                     H.table(rows, self.HEADERS, max_rows=self.max_rows, raw_columns=range(5)),
-                     "pgprobe-lint")
+        body = "".join(
+            H.details(f"{sev} ({len(rows)})", H.table(rows, self.HEADERS, max_rows=self.max_rows,
+                                                      raw_columns=range(5)), open=sev == "error")
+            for sev, rows in groups.items())
+        return H.box(H.note(self.summary(), kind) + body, "pgprobe-lint")
 
     def __repr__(self) -> str:
         return self.summary() + "\n" + H.text_table(self.rows(), self.HEADERS, max_rows=50, width=80)
@@ -442,3 +448,70 @@ class QueryNote:
 
     def __repr__(self) -> str:
         return self.text
+
+
+# -- every DataFrame a notebook shows ------------------------------------------------------
+
+def frame_html(df: Any) -> str:
+    """A DataFrame as pgprobe's own table (no NaN, no cut at 50 characters, long text wraps,
+    wide tables scroll inside the cell); a subclass with its own ``_repr_html_`` keeps it.
+
+    >>> import pandas as pd
+    >>> html = frame_html(pd.DataFrame({"id": [1, None], "note": [None, "x" * 80]}))
+    >>> "NaN" in html, 'class="dataframe"' in html, "x" * 80 in html
+    (False, False, True)
+    """
+    import pandas as pd
+
+    own = getattr(type(df), "_repr_html_", None)
+    if own is not None and own is not getattr(pd.DataFrame, "_repr_html_", None):
+        return str(df._repr_html_())
+    return H.box(H.frame(df), "pgprobe-frame")
+
+
+def use_html_tables(ip: Any = None, enable: bool = True) -> bool:
+    """Show every pandas DataFrame in this IPython session with :func:`frame_html` (called by
+    ``%load_ext pgprobe`` and ``pgprobe.notebook.connect``); ``enable=False`` gives pandas'
+    own table back. Returns False outside IPython."""
+    if ip is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return False
+        ip = get_ipython()
+    if ip is None or not hasattr(ip, "display_formatter"):
+        return False
+    import pandas as pd
+
+    formatter = ip.display_formatter.formatters["text/html"]
+    if enable:
+        formatter.for_type(pd.DataFrame, frame_html)
+    else:
+        formatter.pop(pd.DataFrame, None)
+    return True
+
+
+class Folded:
+    """Any displayable object behind a one-line summary that opens it (``<details>``)."""
+
+    def __init__(self, obj: Any, summary: str | None = None, *, open: bool = False) -> None:
+        self.obj = obj
+        self.summary = summary or (repr(obj).splitlines() or [type(obj).__name__])[0]
+        self.open = open
+
+    def _repr_html_(self) -> str:
+        inner = getattr(self.obj, "_repr_html_", None)
+        body = str(inner()) if callable(inner) else H.code(str(self.obj))
+        return H.box(H.details(self.summary, body, open=self.open), "pgprobe-folded")
+
+    def __repr__(self) -> str:
+        return f"{self.summary}\n{self.obj!r}"
+
+
+def fold(obj: Any, summary: str | None = None, *, open: bool = False) -> Folded:
+    """Show ``obj`` folded behind ``summary`` (long SQL, a big report).
+
+    >>> "<details><summary>SQL (1 line)</summary>" in fold("select 1;", "SQL (1 line)")._repr_html_()
+    True
+    """
+    return Folded(obj, summary, open=open)

@@ -99,12 +99,17 @@ class BlockingView:
         self.frame = frame
 
     def _repr_html_(self) -> str:
+        return H.box(self.body())
+
+    def body(self) -> str:
+        """The view without its container (for a page that already has one)."""
         waiting = int(self.frame["wait_s"].notna().sum()) if len(self.frame) else 0
         roots = sorted(set(self.frame["root"])) if len(self.frame) else []
         title = (f"<b>blocking</b>: {waiting} waiting, root blocker"
                  f"{'s' if len(roots) > 1 else ''} {', '.join(map(str, roots))}" if roots
                  else "<b>blocking</b>: nobody waits")
-        return H.box(f"<div>{title}</div>{_svg(self.frame)}{self.frame._repr_html_()}")
+        shown = self.frame.humanized() if hasattr(self.frame, "humanized") else self.frame
+        return f"<div>{title}</div>{_svg(self.frame)}{H.frame(shown)}"
 
     def __repr__(self) -> str:
         return f"<BlockingView {len(self.frame)} sessions>"
@@ -166,7 +171,7 @@ class LiveBlocking:
         last = self.history[-1][0] if self.history else "never"
         head = f"<div><b>live blocking</b> · last read {last} UTC · {state}</div>"
         error = H.note(f"last read failed: {self.error}", "error") if self.error else ""
-        body = BlockingView(self.frame)._repr_html_() if self.frame is not None else ""
+        body = BlockingView(self.frame).body() if self.frame is not None else ""
         return H.box(head + error + series_html(self.history, keep=self.keep) + body)
 
     def _redraw(self) -> None:

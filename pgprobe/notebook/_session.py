@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from typing import Any
 from .._errors import ConnectError, InputError, PgprobeError
 from . import _html as H
 
-__all__ = ["Session", "connect", "current", "live", "demo_dsn"]
+__all__ = ["Session", "connect", "current", "live", "demo_dsn", "scratch_server"]
 
 _CURRENT: Session | None = None
 
@@ -188,6 +190,9 @@ def connect(dsn: str | None = None, *, pin: str | os.PathLike[str] | None = None
                 else:
                     session.since_pin = _changes_since(pin_path, session.snapshot)
     _CURRENT = session
+    from ._displays import use_html_tables
+
+    use_html_tables()
     if show:
         _show_html(session._repr_html_(), session.banner_text())
     return session
@@ -229,3 +234,26 @@ def live(what: str) -> bool:
 def _set_current(session: Session | None) -> None:
     global _CURRENT
     _CURRENT = session
+
+
+@contextmanager
+def scratch_server(scratch_dsn: str | None = None) -> Iterator[Any]:
+    """A throwaway local server for a rehearsal that keeps its scratch database (``keep=True``)
+    so the notebook can snapshot what the files produce; stopped and removed at the end.
+    ``None`` when ``scratch_dsn`` (your own empty scratch database) is given instead.
+
+    >>> with scratch_server("postgresql:///scratch") as server:
+    ...     print(server)
+    None
+    """
+    if scratch_dsn is not None:
+        yield None
+        return
+    from ..embedded import Server
+    from ..migrations._platform import scratch_flavor
+
+    server = Server.start(scratch_flavor())  # type: ignore[arg-type]
+    try:
+        yield server
+    finally:
+        server.stop(remove=True)

@@ -152,7 +152,7 @@ def test_report_renderings(report: AdviseReport) -> None:
     assert list(frame.columns)[:5] == ["level", "rule", "category", "schema", "object"]
     assert len(frame) == len(report.findings)
     html = report._repr_html_()
-    assert html.index(">ERROR<") < html.index(">WARN<") < html.index(">INFO<")
+    assert html.index(">ERROR (") < html.index(">WARN (") < html.index(">INFO (")
     text = report.explain(next(f for f in report.findings if f.rule == "auth_rls_initplan"))
     assert "(select auth.uid())" in text and "Why it matters" in text
     assert report.of("public.t_sensitive")

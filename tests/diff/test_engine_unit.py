@@ -262,7 +262,7 @@ def test_report_renderings_roundtrip() -> None:
     frame = r.to_frame()
     assert list(frame["path"]) == r.paths()
     html = r._repr_html_()
-    assert "<table>" in html and "public.tickets.policies.tickets_read" in html
+    assert "<table" in html and "public.tickets.policies.tickets_read" in html
     assert r.filter(severity="error").paths() == ["public.tickets.rls.enabled"]
 
 

@@ -118,7 +118,7 @@ def test_html_shows_hazards_before_the_script() -> None:
     m = diff(before, Snapshot(relations=(_table("t", _id()),))).to_sql(allow_data_loss=True)
     html = m._repr_html_()
     assert isinstance(m, Migration)
-    assert html.index("data_loss") < html.index("<pre>") < html.index("DROP COLUMN")
+    assert html.index("data_loss") < html.index("<pre") < html.index("DROP COLUMN")
 
 
 # -- the demo's story ---------------------------------------------------------------------

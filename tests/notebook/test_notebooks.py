@@ -67,6 +67,26 @@ def outputs_text(nb: nbformat.NotebookNode) -> str:
     return json.dumps([c.get("outputs", []) for c in nb.cells])
 
 
+def html_outputs(nb: nbformat.NotebookNode) -> list[str]:
+    return [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", [])
+            if "text/html" in o.get("data", {})]
+
+
+def assert_readable_outputs(nb: nbformat.NotebookNode, name: str) -> None:
+    """Every HTML output is pgprobe's own: math-safe, no NaN, no raw pandas table; 03 folds."""
+    from .test_html import assert_safe_html
+
+    outputs = html_outputs(nb)
+    assert outputs, f"{name}: no HTML output at all"
+    for i, html in enumerate(outputs):
+        assert_safe_html(html, f"{name} output {i}")
+    if name.startswith("03"):
+        text = "".join(outputs)
+        assert "<summary>what each file really changed:" in text
+        assert "<summary>generated migration:" in text
+        assert "ADD COLUMN" in text.upper()  # the drift (tickets.parent_ticket_id) as SQL
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ALL)
 def test_runs_on_the_demo_then_replays_offline(name: str, demo_dsn: str, tmp_path: Path) -> None:
@@ -75,6 +95,7 @@ def test_runs_on_the_demo_then_replays_offline(name: str, demo_dsn: str, tmp_pat
     assert (tmp_path / pin).exists()
     text = outputs_text(nb)
     assert "connected to" in text and "needs a live database" not in text
+    assert_readable_outputs(nb, name)
 
     gone = f"postgresql://postgres@/gone?host={tmp_path}/no-such-socket"
     offline = execute(name, tmp_path, {"DSN": gone, "PIN": pin})
@@ -82,6 +103,7 @@ def test_runs_on_the_demo_then_replays_offline(name: str, demo_dsn: str, tmp_pat
     assert "replaying pinned snapshot" in text and "database unreachable" in text
     if not name.startswith("03"):  # 03 verifies against the pinned snapshot: nothing to skip
         assert "needs a live database" in text
+    assert_readable_outputs(offline, name)
 
 
 @pytest.mark.slow

@@ -14,7 +14,9 @@ _COLOUR = {"data_loss": "#fde2e1", "breaks_dependents": "#fde2e1", "postgrest_em
            "access_exclusive": "#eef4ff"}
 
 
-def migration_html(m: Migration) -> str:
+def migration_html(m: Migration, *, open_sql: bool = True) -> str:
+    from ..._html import badge, box, details, table
+
     parts = [f"<div><b>Migration {esc(m.source_label)} &rarr; {esc(m.target_label)}</b>: "
              f"{len(m.statements)} statements, {len(m.hazards)} hazards"
              f"{', ' + str(len(m.refused)) + ' refused' if m.refused else ''}</div>"]
@@ -23,14 +25,15 @@ def migration_html(m: Migration) -> str:
             f"<li style='background:#fde2e1'><b>refused</b> {esc(r.object)}: {esc(r.reason)} "
             f"({esc(r.hint)})</li>" for r in m.refused) + "</ul>")
     if m.hazards:
-        rows = "".join(
-            f"<tr style='background:{_COLOUR.get(h.kind, '#fff')}'><td>{esc(h.kind)}</td>"
-            f"<td>{esc(s.object)}</td><td>{esc(h.message)}</td><td>{esc(s.lock or '')}</td></tr>"
-            for s, h in m.hazards)
-        parts.append("<table><tr><th>hazard</th><th>object</th><th>what</th><th>lock</th>"
-                     f"</tr>{rows}</table>")
+        danger = {k for k, c in _COLOUR.items() if c == "#fde2e1"}
+        rows = [(badge(h.kind, "error" if h.kind in danger else "warning"), esc(s.object),
+                 esc(h.message), esc(s.lock or "")) for s, h in m.hazards]
+        parts.append(table(rows, ["hazard", "object", "what", "lock"], max_rows=200,
+                           raw_columns=range(4)))
     if m.unsupported:
         parts.append("<ul>" + "".join(f"<li>not generated: {esc(u)}</li>"
                                       for u in m.unsupported) + "</ul>")
-    parts.append(f"<details open><summary>SQL</summary><pre>{esc(m.sql())}</pre></details>")
-    return "\n".join(parts)
+    sql = m.sql()
+    parts.append(details(f"SQL ({len(sql.splitlines())} lines)", f'<pre class="pgp">{esc(sql)}</pre>',
+                         open=open_sql))
+    return box("\n".join(parts), "pgprobe-migration")
