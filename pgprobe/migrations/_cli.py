@@ -15,7 +15,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._results import FileResult, Progress
 
 
 def register(sub: Any) -> None:
@@ -40,7 +45,7 @@ def register(sub: Any) -> None:
     p.add_argument("--all-files", action="store_true",
                    help="with --base, also rehearse files already in its migration history")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    p.add_argument("-q", "--quiet", action="store_true", help="no per-file progress on stderr")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=_rehearse)
 
     for name, helptext in (("verify", "are the migrations' declared objects in the target?"),
@@ -71,6 +76,30 @@ def register(sub: Any) -> None:
     m.set_defaults(func=_postmortem)
 
 
+@contextmanager
+def _progress(args: argparse.Namespace) -> Iterator[Progress | None]:
+    """The rehearsal's per-file callback, drawn as a bar on stderr (nothing when piped or
+    with --quiet)."""
+    if args.quiet:
+        yield None
+        return
+    from .._errors import PgprobeError
+    from .._terminal import progress
+    from ._files import migration_files
+
+    try:
+        total: int | None = len(migration_files(args.migrations_dir)) or None
+    except (OSError, PgprobeError):
+        total = None  # rehearse() says what is wrong with the folder
+    with progress("rehearsing", total=total) as bar:
+
+        def advance(done: int, count: int, fr: FileResult) -> None:
+            bar.update(f"rehearsed {fr.filename}")
+            bar.advance()
+
+        yield advance
+
+
 def _rehearse(args: argparse.Namespace) -> int:
     from ._platform import scratch_flavor
     from ._rehearse import rehearse
@@ -82,10 +111,12 @@ def _rehearse(args: argparse.Namespace) -> int:
         flavor = scratch_flavor() if args.flavor == "auto" else args.flavor
         server = Server.start(flavor)  # type: ignore[arg-type]
     try:
-        r = rehearse(args.migrations_dir, args.base, server=server, scratch_dsn=args.scratch_dsn,
-                     stubs=args.stubs, supabase=not args.no_supabase,
-                     stop_on_error=not args.keep_going, progress=not args.quiet,
-                     pending_only=False if args.all_files else None, check_rerun=args.rerun)
+        with _progress(args) as shown:
+            r = rehearse(args.migrations_dir, args.base, server=server,
+                         scratch_dsn=args.scratch_dsn, stubs=args.stubs,
+                         supabase=not args.no_supabase, stop_on_error=not args.keep_going,
+                         progress=shown, pending_only=False if args.all_files else None,
+                         check_rerun=args.rerun)
     finally:
         if server is not None:
             server.stop(remove=True)
