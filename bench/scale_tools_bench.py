@@ -167,6 +167,10 @@ def bench_rehearse(folder: Path, flavor: str) -> dict[str, object]:
         "problems": sum(len(f.problems) for f in r.files),
         "slowest_file_s": round(max(f.elapsed for f in r.files), 2),
         "first_file_s": round(r.files[0].elapsed, 2), "last_file_s": round(r.files[-1].elapsed, 2),
+        # flat when the cost per file does not grow with what the files before it made
+        "median_file_s_first_and_last_40": [
+            round(statistics.median(f.elapsed for f in r.files[1:41]), 2),
+            round(statistics.median(f.elapsed for f in r.files[-40:]), 2)],
     }
 
 
