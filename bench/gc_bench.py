@@ -5,7 +5,10 @@
 A notebook kernel holds many objects; a snapshot must not pay for full collections of them
 (issue 16). Times the snapshot with the collector paused during the build (pgprobe's default)
 and with it left running (the guard replaced by a no-op), in the same process, with the
-reflected MetaData kept alive, and the same in a fresh process for reference.
+reflected MetaData kept alive, and the same in a fresh process for reference. Besides the
+wall times it records this process's CPU seconds per variant and the full (generation 2)
+collections that ran during the snapshots: on a busy machine those are what still tell the
+variants apart.
 """
 
 from __future__ import annotations
