@@ -151,9 +151,13 @@ class SequencePass:
             if body.kind == "do" and not is_applied:
                 if body.runs_unreadable_sql:
                     state.unreadable.append((Origin(path, i, st), body.body.lower()))
-                before = copy.deepcopy(state.__dict__) if body.catches_errors else None
+                inner_statements = body.sql_statements()
+                # only the state's handlers change it: a block none of whose statements has
+                # one (``create role``) needs no copy of the state to roll back to
+                before = copy.deepcopy(state.__dict__) if body.catches_errors and any(
+                    inner.kind in self.apply for inner in inner_statements) else None
                 n_errors = self._errors()
-                for inner in body.sql_statements():
+                for inner in inner_statements:
                     self._run(inner, check)
                 if before is not None and self._errors() > n_errors:
                     # the block's handler catches the failure: nothing it did remains

@@ -81,6 +81,12 @@ class Table:
     rls: bool = False
     rls_origin: Origin | None = None
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Table:
+        # the generic deepcopy of a dataclass is the cost of rolling back a DO block's
+        # changes; names and types are strings and an Origin is never changed once made
+        return Table(self.name, self.origin, self.kind, dict(self.columns),
+                     set(self.constraints), dict(self.policies), self.rls, self.rls_origin)
+
 
 def qname(schema: str, name: str) -> str:
     """The state's key of ``name`` in ``schema``: ``schema.name``, the names exactly as the

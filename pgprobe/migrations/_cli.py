@@ -52,7 +52,7 @@ def register(sub: Any) -> None:
     p.add_argument("--all-files", action="store_true",
                    help="with --base, also rehearse files already in its migration history")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    p.add_argument("-q", "--quiet", action="store_true", help="no per-file progress on stderr")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=_rehearse)
 
     for name, helptext in (("verify", "are the migrations' declared objects in the target?"),

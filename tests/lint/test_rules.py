@@ -331,3 +331,37 @@ def test_single_quoted_function_body(tmp_path: Path) -> None:
                              "  retrun 1;\nend';\n"})
     got = [(f.rule, f.line) for f in lint(d)]
     assert got == [("plpgsql-syntax-error", 8)], got
+
+
+def test_swallowed_block_rolls_back_only_its_own_changes(tmp_path: Path) -> None:
+    """A failing block with a handler undoes what it did and keeps what earlier files and
+    blocks made; a block that only creates a role (no state to roll back) changes nothing."""
+    d = _write(tmp_path, {
+        "1_a.sql": "create table public.a (id int primary key);\n"
+                   "alter table public.a enable row level security;\n",
+        "2_b.sql": "do $$ begin create role r nologin; exception when duplicate_object then null;"
+                   " end $$;\n"
+                   "do $$ begin\n  create table public.q (id int, k public.missing_type);\n"
+                   "exception when others then null;\nend $$;\n",
+        "3_c.sql": "alter table public.q enable row level security;\n"
+                   "alter table public.a disable row level security;\n"})
+    got = [(Path(f.file).name, f.line, f.rule) for f in lint(d)]
+    assert ("3_c.sql", 1, "use-before-create") in got  # the table went with the block
+    assert ("3_c.sql", 2, "use-before-create") not in got  # the earlier file's table stayed
+    assert not [g for g in got if g[0] == "2_b.sql" and g[1] == 1]
+
+
+def test_state_copy_is_independent() -> None:
+    import copy
+
+    from pgprobe.lint._state import BASE, Table
+
+    t = Table("public.a", BASE, columns={"id": "pg_catalog.int4"}, constraints={"a_pkey"},
+              policies={"p": BASE}, rls=True)
+    c = copy.deepcopy(t)
+    assert c == t and c.origin is t.origin
+    c.columns["x"] = "pg_catalog.text"
+    c.constraints.add("b")
+    c.policies["q"] = BASE
+    assert t.columns == {"id": "pg_catalog.int4"} and t.constraints == {"a_pkey"}
+    assert list(t.policies) == ["p"]

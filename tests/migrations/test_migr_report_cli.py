@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -95,3 +97,68 @@ def test_lint_is_reexported() -> None:
 
     report = m.lint(demo.migrations_dir())
     assert any(f.rule == "error-swallowed" for f in report)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_rehearse_progress_bar_on_a_terminal(tmp_path: Path, scratch_dsn: str,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    folder = write(tmp_path / "m", {"1_a.sql": "create table a (id int);",
+                                    "2_b.sql": "create table b (id int);",
+                                    "3_c.sql": "create table c (id int);"})
+    err = _Terminal()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setenv("COLUMNS", "100")
+    assert main(["rehearse", str(folder), "--scratch-dsn", scratch_dsn]) == 0
+    drawn = err.getvalue()
+    assert "3/3" in drawn and "3_c.sql" in drawn  # the bar reached the last file
+    assert "[1/3]" not in drawn
+    assert "3/3 applied" in capsys.readouterr().out  # the summary still goes to stdout
+
+
+def test_rehearse_progress_silent_when_piped_or_quiet(tmp_path: Path, scratch_dsn: str,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    folder = write(tmp_path / "m", {"1_a.sql": "create table a (id int);",
+                                    "2_b.sql": "create table b (id int);"})
+    assert main(["rehearse", str(folder), "--scratch-dsn", scratch_dsn]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_rehearse_progress_callback_per_file_in_the_cli(tmp_path: Path, scratch_dsn: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from pgprobe.migrations import _rehearse
+
+    folder = write(tmp_path / "m", {"1_a.sql": "create table a (id int);",
+                                    "2_b.sql": "create table b (id int);"})
+    seen: list[tuple[int, int, str]] = []
+    real = _rehearse.rehearse
+
+    def recording(*args: object, progress: object = None, **kwargs: object) -> object:
+        assert callable(progress)
+
+        def spy(i: int, n: int, fr: object) -> None:
+            seen.append((i, n, getattr(fr, "filename", "")))
+            progress(i, n, fr)
+
+        return real(*args, progress=spy, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_rehearse, "rehearse", recording)
+    assert main(["rehearse", str(folder), "--scratch-dsn", scratch_dsn]) == 0
+    assert seen == [(1, 2, "1_a.sql"), (2, 2, "2_b.sql")]
+
+
+def test_rehearse_quiet_passes_no_callback(tmp_path: Path, scratch_dsn: str,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from pgprobe.migrations import _rehearse
+
+    folder = write(tmp_path / "m", {"1_a.sql": "create table a (id int);"})
+    real = _rehearse.rehearse
+    passed: list[object] = []
+    monkeypatch.setattr(_rehearse, "rehearse",
+                        lambda *a, progress=None, **k: passed.append(progress) or real(*a, **k))
+    assert main(["rehearse", str(folder), "--scratch-dsn", scratch_dsn, "-q"]) == 0
+    assert passed == [None]
