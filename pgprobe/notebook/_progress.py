@@ -52,19 +52,28 @@ class Progress:
 
             self._bar = w.IntProgress(value=0, min=0, max=max(self.total or 1, 1),
                                       bar_style="info", layout=w.Layout(width="16em"))
-            self._text = w.Label(value=self.description)
+            # HTML, not Label: a Label never wraps, so a long DSN ran past the cell's edge
+            self._text = w.HTML(value=self._label_html(),
+                                layout=w.Layout(flex="1 1 0%", min_width="0"))
             box = w.HBox([self._bar, self._text])
             box.add_class("pgprobe-progress")
             display(box)
         except ImportError:  # pragma: no cover - ipywidgets is a notebook extra
             self._handle = display(self.description, display_id=True)
 
+    def _label_html(self) -> str:
+        from html import escape
+
+        return (f'<span class="tex2jax_ignore mathjax_ignore" '
+                f'style="white-space:normal;overflow-wrap:anywhere">'
+                f"{escape(self.label)}</span>")
+
     def _render(self) -> None:
         if not self._show:
             return
         if self._bar is not None:
             self._bar.value = min(self.done_steps, self._bar.max)
-            self._text.value = self.label
+            self._text.value = self._label_html()
         elif self._handle is not None:
             self._handle.update(self.label)
 

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 import ipywidgets as w
+import traitlets
 
 from .._errors import PgprobeError
 from . import _html as H
@@ -68,8 +69,8 @@ class SchemaExplorer:
             start_schema = snap.table(table).schema
         self.schema = w.Dropdown(options=schemas, value=start_schema, description="schema")
         self.table = w.Dropdown(options=self._tables(start_schema), description="table")
-        self.header = w.HTML()
-        self.sections = {name: w.HTML() for name in self.SECTIONS}
+        self.header = FittedHTML()
+        self.sections = {name: FittedHTML() for name in self.SECTIONS}
         self.tabs = w.Tab(children=[self.sections[n] for n in self.SECTIONS])
         for i, name in enumerate(self.SECTIONS):
             self.tabs.set_title(i, name)
@@ -182,7 +183,7 @@ class RelationshipFinder:
                                 value=snap.table(right).qualified_name if right else
                                 (names[1] if len(names) > 1 else None))
         self.max_length = w.IntSlider(value=max_length, min=1, max=5, description="max hops")
-        self.output = w.HTML()
+        self.output = FittedHTML()
         self.widget = w.VBox([w.HBox([self.left, self.right, self.max_length]), self.output])
         self.widget.add_class("pgprobe-relationships")
         for picker in (self.left, self.right, self.max_length):
@@ -229,6 +230,9 @@ class RelationshipFinder:
         display(self.widget)
 
 
+_FIT = '<div class="pgprobe-fit" style="display:grid;grid-template-columns:minmax(0,1fr)">'
+
+
 def _fitted(html: str) -> str:
     """``html`` sized by the widget, not by its widest content.
 
@@ -237,7 +241,21 @@ def _fitted(html: str) -> str:
     grid whose track may shrink to 0 gives the content no minimum, so the panels wrap and a
     wide table scrolls inside its panel.
     """
-    return f'<div style="display:grid;grid-template-columns:minmax(0,1fr)">{html}</div>'
+    return html if not html or html.startswith(_FIT) else f"{_FIT}{html}</div>"
+
+
+class FittedHTML(w.HTML):  # type: ignore[misc]
+    """An ``HTML`` widget as wide as the cell whose content never widens it (see `_fitted`):
+    every panel of pgprobe's widgets is one, so no answer is cut at the cell's edge."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # no margin: 100% plus the default 2px margins ran 4px past the cell
+        kwargs.setdefault("layout", w.Layout(width="100%", margin="0"))
+        super().__init__(**kwargs)
+
+    @traitlets.validate("value")
+    def _fit(self, proposal: Any) -> str:
+        return _fitted(proposal["value"])
 
 
 class RequestBuilder:
@@ -252,8 +270,12 @@ class RequestBuilder:
         names = sorted(r.qualified_name for r in snap.relations if r.schema in schemas)
         start = snap.table(table).qualified_name if table else (names[0] if names else None)
         self.table = w.Dropdown(options=names, value=start, description="table")
-        self.columns = w.SelectMultiple(options=[], description="columns", rows=6)
-        self.embeds = w.SelectMultiple(options=[], description="embeds", rows=6)
+        # half the row each: at the 300px default, names like
+        # "users!tickets_assignee_fkey (many-to-one)" ran past the list's edge
+        self.columns = w.SelectMultiple(options=[], description="columns", rows=6,
+                                        layout=w.Layout(width="48%"))
+        self.embeds = w.SelectMultiple(options=[], description="embeds", rows=6,
+                                       layout=w.Layout(width="48%"))
         self.role = w.Dropdown(options=["anon", "authenticated", "service_role"], value=role,
                                description="as")
         self.claims = w.Text(value=json.dumps(claims) if claims else "", description="claims",
@@ -263,8 +285,8 @@ class RequestBuilder:
         self.auto_run = auto_run
         # full width: an HTML widget is an inline box of --jp-widgets-inline-width (300px)
         # otherwise, which clipped the result ("HTTP 200 · Co")
-        self.url = w.HTML(layout=w.Layout(width="100%", overflow="visible"))
-        self.output = w.HTML(layout=w.Layout(width="100%", overflow="visible"))
+        self.url = FittedHTML()
+        self.output = FittedHTML()
         self.result: Any = None
         self.widget = w.VBox([
             w.HBox([self.table, self.role, self.limit]),
@@ -367,7 +389,7 @@ class Pager:
         self.prev = w.Button(description="◀ previous", layout=w.Layout(width="9em"))
         self.next = w.Button(description="next ▶", layout=w.Layout(width="9em"))
         self.label = w.Label()
-        self.output = w.HTML()
+        self.output = FittedHTML()
         self.prev.on_click(lambda _b: self.show(self.page - 1))
         self.next.on_click(lambda _b: self.show(self.page + 1))
         self.widget = w.VBox([w.HBox([self.prev, self.label, self.next]), self.output])
