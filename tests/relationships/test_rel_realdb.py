@@ -1,4 +1,4 @@
-"""view_sources.sql and the relationship index on a real PostgreSQL (15 or 18)."""
+"""view lineage (view_trees.sql, _lineage.py, view_sources.sql) and the relationship index on a real PostgreSQL (15 or 18)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 import pgprobe
-from pgprobe.catalog._reader import query_text
+from pgprobe.catalog._lineage import top_level_entries, view_lineage
 from pgprobe.relationships import QualifiedName, RelationshipIndex
 
 HERE = Path(__file__).resolve().parent
@@ -52,17 +52,15 @@ def lineage_dsn(scratch_dsn: str) -> str:
 
 
 def test_view_sources_sql_follows_plain_column_references(lineage_dsn: str) -> None:
-    text = query_text("view_sources")
-    assert text is not None
     params = {"schemas": ["app", "other"], "relations": None, "relation_oids": None}
     with psycopg.connect(lineage_dsn) as conn:
-        cur = conn.execute(text, params)  # type: ignore[arg-type]
+        cur = view_lineage(conn, params)
         assert [d.name for d in cur.description or ()] == [
             "view_schema", "view_name", "view_column", "source_schema", "source_table",
             "source_column"]
         rows = cur.fetchall()
         # only the asked schema's views, still followed through the other schema's views
-        other = conn.execute(text, {**params, "schemas": ["other"]}).fetchall()  # type: ignore[arg-type]
+        other = view_lineage(conn, {**params, "schemas": ["other"]}).fetchall()
     assert len(rows) == len(set(rows))
     assert set(rows) == EXPECTED_LINEAGE
     assert set(other) == {r for r in EXPECTED_LINEAGE if r[0] == "other"}
@@ -99,3 +97,11 @@ def test_computed_relationships_and_view_keys_from_the_catalog(lineage_dsn: str)
     assert idx.primary_key("app", "v_of_v") == ("pid",)
     assert idx.primary_key("app", "v_dup") == ("id",)
     assert idx.primary_key("app", "v_cast") == ()
+
+
+def test_top_level_entries_skip_sub_queries_and_escaped_braces() -> None:
+    tree = ("({QUERY :rtable ({RTE :subquery {QUERY :targetList ({TARGETENTRY :resno 1 "
+            ":resorigtbl 5 :resorigcol 1})}}) :targetList ({TARGETENTRY :expr {VAR :varattno 2} "
+            ":resno 1 :resname a\\{b :resorigtbl 7 :resorigcol 2} {TARGETENTRY :expr {CONST} "
+            ":resno 2 :resname c\\} :resorigtbl 0 :resorigcol 0})})")
+    assert top_level_entries(tree) == [(1, 7, 2)]
