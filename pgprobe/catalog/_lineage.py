@@ -15,7 +15,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 _ESCAPED = re.compile(r"\\.", re.S)
-_FIELDS = re.compile(r"\{TARGETENTRY|:resno ([0-9]+)|:resorigtbl ([0-9]+)|:resorigcol ([0-9]+)")
+# The fields of a TargetEntry after its expression, in the order PostgreSQL writes them
+# (outfuncs, the same in 15 to 18). With escapes removed a name holds no space.
+_ENTRY = re.compile(r":resno ([0-9]+) :resname [^ ]* :ressortgroupref [0-9]+ "
+                    r":resorigtbl ([0-9]+) :resorigcol (-?[0-9]+)")
 
 Direct = dict[tuple[int, int], tuple[int, int]]
 """(view oid, view column number) -> (source relation oid, source column number)."""
@@ -26,35 +29,22 @@ def top_level_entries(tree: str) -> list[tuple[int, int, int]]:
     top-level target list of one ``ev_action`` tree.
 
     The top-level query's entries are the TARGETENTRY nodes at brace depth 2 (the query node
-    is depth 1); entries of sub-queries sit deeper. Escaped characters (braces inside names)
-    do not count."""
+    is depth 1), so their fields sit at depth 2 after the entry's expression; entries of
+    sub-queries sit deeper. Escaped characters (braces inside names) do not count."""
     if "\\" in tree:
         tree = _ESCAPED.sub("", tree)
     found: list[tuple[int, int, int]] = []
     depth = 0
     last = 0
-    entry: list[int | None] | None = None
-    for m in _FIELDS.finditer(tree):
+    for m in _ENTRY.finditer(tree):
         start = m.start()
         depth += tree.count("{", last, start) - tree.count("}", last, start)
         last = start
-        if m.lastindex is None:  # {TARGETENTRY: its brace is counted on the next step
-            if depth + 1 == 2:
-                _keep(entry, found)
-                entry = [None, None, None]
-            continue
-        if depth == 2 and entry is not None:
-            entry[m.lastindex - 1] = int(m.group(m.lastindex))
-    _keep(entry, found)
+        if depth == 2:
+            src_oid, src_attnum = int(m.group(2)), int(m.group(3))
+            if src_oid and src_attnum > 0:
+                found.append((int(m.group(1)), src_oid, src_attnum))
     return found
-
-
-def _keep(entry: list[int | None] | None, found: list[tuple[int, int, int]]) -> None:
-    if entry is None:
-        return
-    resno, src_oid, src_attnum = entry
-    if resno is not None and src_oid and src_attnum is not None and src_attnum > 0:
-        found.append((resno, src_oid, src_attnum))
 
 
 def direct_sources(trees: Iterable[Sequence[Any]]) -> tuple[Direct, list[int]]:

@@ -100,8 +100,13 @@ def test_computed_relationships_and_view_keys_from_the_catalog(lineage_dsn: str)
 
 
 def test_top_level_entries_skip_sub_queries_and_escaped_braces() -> None:
-    tree = ("({QUERY :rtable ({RTE :subquery {QUERY :targetList ({TARGETENTRY :resno 1 "
-            ":resorigtbl 5 :resorigcol 1})}}) :targetList ({TARGETENTRY :expr {VAR :varattno 2} "
-            ":resno 1 :resname a\\{b :resorigtbl 7 :resorigcol 2} {TARGETENTRY :expr {CONST} "
-            ":resno 2 :resname c\\} :resorigtbl 0 :resorigcol 0})})")
-    assert top_level_entries(tree) == [(1, 7, 2)]
+    def entry(expr: str, resno: int, name: str, tbl: int, col: int) -> str:
+        return (f"{{TARGETENTRY :expr {expr} :resno {resno} :resname {name} :ressortgroupref 0 "
+                f":resorigtbl {tbl} :resorigcol {col} :resjunk false}}")
+
+    inner = "{QUERY :targetList (" + entry("{VAR :varattno 1}", 1, "x", 5, 1) + ")}"
+    tree = ("({QUERY :rtable ({RANGETBLENTRY :subquery " + inner + "}) :targetList ("
+            + entry("{VAR :varattno 2}", 1, "a\\{b\\ :resno\\ 9", 7, 2) + " "
+            + entry("{SUBLINK :subselect " + inner + "}", 2, "c\\}", 0, 0) + " "
+            + entry("{VAR :varattno 3}", 3, "d", 7, 3) + ")})")
+    assert top_level_entries(tree) == [(1, 7, 2), (3, 7, 3)]

@@ -10,6 +10,7 @@
 -- view_trees.sql, already followed through views of views: four parallel arrays, one
 -- element per (view oid, view column number, source relation oid, source column number).
 -- Sources that are still views or materialized views (a column with no plain base) drop.
+-- Unordered: the reader sorts each view's sources (sorting every row here spilled to disk).
 with lineage (view_oid, resno, src_oid, src_attnum) as (
     select * from unnest(%(view_oids)s::oid[], %(resnos)s::int[], %(src_oids)s::oid[],
                          %(src_attnums)s::int[])
@@ -29,4 +30,3 @@ join pg_class sc on sc.oid = l.src_oid
 join pg_namespace sn on sn.oid = sc.relnamespace
 join pg_attribute sa on sa.attrelid = l.src_oid and sa.attnum = l.src_attnum and not sa.attisdropped
 where sc.relkind not in ('v', 'm')
-order by view_schema, view_name, va.attnum, source_schema, source_table, sa.attnum
