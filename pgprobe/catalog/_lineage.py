@@ -60,32 +60,59 @@ def direct_sources(trees: Iterable[Sequence[Any]]) -> tuple[Direct, list[int]]:
     return direct, asked
 
 
-def followed(direct: Direct, asked: Iterable[int]) -> dict[str, list[int]]:
-    """The source of each asked view column, followed through views of views (never around
-    a cycle), as the parallel arrays view_sources.sql takes. Sources that are still views
-    drop out there."""
-    out: dict[str, list[int]] = {"view_oids": [], "resnos": [], "src_oids": [],
-                                 "src_attnums": []}
+def followed(direct: Direct, asked: Iterable[int]) -> list[tuple[int, int, int, int]]:
+    """(view oid, view column number, source oid, source column number) of each asked view
+    column with a source, followed through views of views (never around a cycle). A source
+    that is still a view (a column with no plain base) is kept here and dropped by
+    ``named``."""
+    out: list[tuple[int, int, int, int]] = []
     wanted = set(asked)
     for (view_oid, resno), source in direct.items():
         if view_oid not in wanted:
             continue
         path = {view_oid}
-        # a source that is itself a view column with a source steps on; the steps between
-        # are views, which view_sources.sql would drop, so only the last one is sent
         while (nxt := direct.get(source)) is not None and source[0] not in path:
             path.add(source[0])
             source = nxt
-        out["view_oids"].append(view_oid)
-        out["resnos"].append(resno)
-        out["src_oids"].append(source[0])
-        out["src_attnums"].append(source[1])
+        out.append((view_oid, resno, source[0], source[1]))
     return out
 
 
-def view_lineage(conn: Any, params: dict[str, Any]) -> Any:
-    """Run view_trees.sql and view_sources.sql on ``conn``; the cursor of the named rows."""
+def named(lineage: Sequence[tuple[int, int, int, int]], relations: Iterable[Sequence[Any]]
+          ) -> list[dict[str, Any]]:
+    """The lineage as view_schema, view_name, view_column, source_schema, source_table,
+    source_column rows, from the rows of view_sources.sql; sources that are views drop, and
+    so does a pair whose relation or column is gone."""
+    by_oid = {row[0]: row for row in relations}
+    out: list[dict[str, Any]] = []
+    for view_oid, resno, src_oid, src_attnum in lineage:
+        view, source = by_oid.get(view_oid), by_oid.get(src_oid)
+        if view is None or source is None or source[3]:
+            continue
+        view_column = _column(view[4], resno)
+        source_column = _column(source[4], src_attnum)
+        if view_column is None or source_column is None:
+            continue
+        out.append({"view_schema": view[1], "view_name": view[2], "view_column": view_column,
+                    "source_schema": source[1], "source_table": source[2],
+                    "source_column": source_column})
+    return out
+
+
+def _column(columns: Sequence[str | None], number: int) -> str | None:
+    return columns[number - 1] if 0 < number <= len(columns) else None
+
+
+def relation_oids(lineage: Iterable[tuple[int, int, int, int]]) -> list[int]:
+    """The relations view_sources.sql is asked to name."""
+    return sorted({oid for row in lineage for oid in (row[0], row[2])})
+
+
+def view_lineage(conn: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run view_trees.sql and view_sources.sql on ``conn``: the named lineage rows."""
     from ._reader import query_text
 
     trees = conn.execute(query_text("view_trees"), params).fetchall()
-    return conn.execute(query_text("view_sources"), followed(*direct_sources(trees)))
+    lineage = followed(*direct_sources(trees))
+    rows = conn.execute(query_text("view_sources"), {"oids": relation_oids(lineage)}).fetchall()
+    return named(lineage, rows)

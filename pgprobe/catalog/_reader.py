@@ -22,7 +22,7 @@ from psycopg.rows import dict_row, tuple_row
 
 from .._errors import CatalogError, InputError
 from .._gc import paused_collector
-from ._lineage import direct_sources, followed
+from ._lineage import direct_sources, followed, named, relation_oids
 from ._model import (
     Cast,
     Column,
@@ -176,8 +176,9 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
             results[name] = dicts
     if "view_sources" in results:
         lineage = followed(*results["view_sources"])
-        results["view_sources"] = conn.cursor(row_factory=dict_row).execute(
-            query_text("view_sources") or "", lineage).fetchall()  # type: ignore[arg-type]
+        relation_rows = conn.cursor(row_factory=tuple_row).execute(
+            query_text("view_sources") or "", {"oids": relation_oids(lineage)}).fetchall()
+        results["view_sources"] = named(lineage, relation_rows)
 
 
 def _run_all(conn: psycopg.Connection[Any], params: dict[str, Any],

@@ -53,14 +53,15 @@ def lineage_dsn(scratch_dsn: str) -> str:
 
 def test_view_sources_sql_follows_plain_column_references(lineage_dsn: str) -> None:
     params = {"schemas": ["app", "other"], "relations": None, "relation_oids": None}
+    fields = ("view_schema", "view_name", "view_column", "source_schema", "source_table",
+              "source_column")
     with psycopg.connect(lineage_dsn) as conn:
-        cur = view_lineage(conn, params)
-        assert [d.name for d in cur.description or ()] == [
-            "view_schema", "view_name", "view_column", "source_schema", "source_table",
-            "source_column"]
-        rows = cur.fetchall()
+        found = view_lineage(conn, params)
         # only the asked schema's views, still followed through the other schema's views
-        other = view_lineage(conn, {**params, "schemas": ["other"]}).fetchall()
+        other = [tuple(r[f] for f in fields)
+                 for r in view_lineage(conn, {**params, "schemas": ["other"]})]
+    assert all(tuple(r) == fields for r in found)
+    rows = [tuple(r[f] for f in fields) for r in found]
     assert len(rows) == len(set(rows))
     assert set(rows) == EXPECTED_LINEAGE
     assert set(other) == {r for r in EXPECTED_LINEAGE if r[0] == "other"}

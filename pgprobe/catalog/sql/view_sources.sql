@@ -1,32 +1,23 @@
--- view_sources.sql: which base-table column each view column exposes, by name.
+-- view_sources.sql: the names pgprobe needs to state which base-table column each view
+-- column exposes: for each relation in %(oids)s (the asked views and the relations their
+-- columns come from), its schema, name, whether it is a view or materialized view, and its
+-- column names by number (element n is column n; null for a dropped column).
 --
--- One row per (view column, base column); a base column exposed twice gives two rows.
--- Only plain column references count (PostgreSQL records them as resorigtbl/resorigcol in
--- the view's stored query tree); expressions, casts and aggregates carry no lineage. This
--- is the information PostgREST reads from pg_rewrite to give views the primary and
--- foreign keys of their base tables.
---
--- The input is the lineage pgprobe/catalog/_lineage.py reads from the trees of
--- view_trees.sql, already followed through views of views: four parallel arrays, one
--- element per (view oid, view column number, source relation oid, source column number).
--- Sources that are still views or materialized views (a column with no plain base) drop.
--- Unordered: the reader sorts each view's sources (sorting every row here spilled to disk).
-with lineage (view_oid, resno, src_oid, src_attnum) as (
-    select * from unnest(%(view_oids)s::oid[], %(resnos)s::int[], %(src_oids)s::oid[],
-                         %(src_attnums)s::int[])
-)
-select
-    vn.nspname as view_schema,
-    vc.relname as view_name,
-    va.attname as view_column,
-    sn.nspname as source_schema,
-    sc.relname as source_table,
-    sa.attname as source_column
-from lineage l
-join pg_class vc on vc.oid = l.view_oid
-join pg_namespace vn on vn.oid = vc.relnamespace
-join pg_attribute va on va.attrelid = l.view_oid and va.attnum = l.resno and not va.attisdropped
-join pg_class sc on sc.oid = l.src_oid
-join pg_namespace sn on sn.oid = sc.relnamespace
-join pg_attribute sa on sa.attrelid = l.src_oid and sa.attnum = l.src_attnum and not sa.attisdropped
-where sc.relkind not in ('v', 'm')
+-- The lineage itself (view column number -> source relation and column number) is read by
+-- pgprobe/catalog/_lineage.py from the trees of view_trees.sql and followed through views
+-- of views there. Only plain column references count (PostgreSQL records them as
+-- resorigtbl/resorigcol in the view's stored query tree); expressions, casts and aggregates
+-- carry no lineage. This is the information PostgREST reads from pg_rewrite to give views
+-- the primary and foreign keys of their base tables. Naming per relation rather than per
+-- (view column, source column) pair: the pair join took 9 s at 68,000 relations.
+select c.oid,
+       n.nspname as schema,
+       c.relname as name,
+       c.relkind in ('v', 'm') as is_view,
+       array(select case when not a.attisdropped then a.attname::text end
+             from pg_attribute a
+             where a.attrelid = c.oid and a.attnum > 0
+             order by a.attnum) as columns
+from pg_class c
+join pg_namespace n on n.oid = c.relnamespace
+where c.oid = any(%(oids)s::oid[])
