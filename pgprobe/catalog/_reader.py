@@ -22,6 +22,7 @@ from psycopg.rows import dict_row, tuple_row
 
 from .._errors import CatalogError, InputError
 from .._gc import paused_collector
+from ._lineage import direct_sources, followed, named, relation_oids
 from ._model import (
     Cast,
     Column,
@@ -145,10 +146,12 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
         # so the same database gives the same snapshot whatever the session's settings.
         conn.execute("select set_config('search_path', '', true)")
         for name in names:
-            text = query_text(name)
+            # view lineage: the trees now, named after the pipeline (see _lineage.py)
+            text = query_text("view_trees" if name == "view_sources" else name)
             if text is None or name in params.get("skip", ()):
                 continue
-            factory = tuple_row if name in _PREBUILT or name in _TUPLE_ROWS else dict_row
+            factory = (tuple_row if name in _PREBUILT or name in _TUPLE_ROWS
+                       or name == "view_sources" else dict_row)
             cur = conn.cursor(row_factory=factory)
             cur.execute(text, params if "%(" in text else None)  # type: ignore[arg-type]
             cursors[name] = cur
@@ -162,12 +165,20 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
             if name in _TUPLE_ROWS:
                 results[name] = fetched
                 continue
+            if name == "view_sources":
+                results[name] = direct_sources(fetched)
+                continue
             dicts: list[dict[str, Any]] = fetched
             if name == "relations":  # parse the ACLs while the server works on
                 with_grants = "grants" not in params.get("skip", ())
                 for row in dicts:
                     row["acl"] = table_grants(row["acl"]) if with_grants else []
             results[name] = dicts
+    if "view_sources" in results:
+        lineage = followed(*results["view_sources"])
+        relation_rows = conn.cursor(row_factory=tuple_row).execute(
+            query_text("view_sources") or "", {"oids": relation_oids(lineage)}).fetchall()
+        results["view_sources"] = named(lineage, relation_rows)
 
 
 def _run_all(conn: psycopg.Connection[Any], params: dict[str, Any],

@@ -1,4 +1,4 @@
-"""view_sources.sql and the relationship index on a real PostgreSQL (15 or 18)."""
+"""view lineage (view_trees.sql, _lineage.py, view_sources.sql) and the relationship index on a real PostgreSQL (15 or 18)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 import pgprobe
-from pgprobe.catalog._reader import query_text
+from pgprobe.catalog._lineage import top_level_entries, view_lineage
 from pgprobe.relationships import QualifiedName, RelationshipIndex
 
 HERE = Path(__file__).resolve().parent
@@ -52,17 +52,16 @@ def lineage_dsn(scratch_dsn: str) -> str:
 
 
 def test_view_sources_sql_follows_plain_column_references(lineage_dsn: str) -> None:
-    text = query_text("view_sources")
-    assert text is not None
     params = {"schemas": ["app", "other"], "relations": None, "relation_oids": None}
+    fields = ("view_schema", "view_name", "view_column", "source_schema", "source_table",
+              "source_column")
     with psycopg.connect(lineage_dsn) as conn:
-        cur = conn.execute(text, params)  # type: ignore[arg-type]
-        assert [d.name for d in cur.description or ()] == [
-            "view_schema", "view_name", "view_column", "source_schema", "source_table",
-            "source_column"]
-        rows = cur.fetchall()
+        found = view_lineage(conn, params)
         # only the asked schema's views, still followed through the other schema's views
-        other = conn.execute(text, {**params, "schemas": ["other"]}).fetchall()  # type: ignore[arg-type]
+        other = [tuple(r[f] for f in fields)
+                 for r in view_lineage(conn, {**params, "schemas": ["other"]})]
+    assert all(tuple(r) == fields for r in found)
+    rows = [tuple(r[f] for f in fields) for r in found]
     assert len(rows) == len(set(rows))
     assert set(rows) == EXPECTED_LINEAGE
     assert set(other) == {r for r in EXPECTED_LINEAGE if r[0] == "other"}
@@ -99,3 +98,16 @@ def test_computed_relationships_and_view_keys_from_the_catalog(lineage_dsn: str)
     assert idx.primary_key("app", "v_of_v") == ("pid",)
     assert idx.primary_key("app", "v_dup") == ("id",)
     assert idx.primary_key("app", "v_cast") == ()
+
+
+def test_top_level_entries_skip_sub_queries_and_escaped_braces() -> None:
+    def entry(expr: str, resno: int, name: str, tbl: int, col: int) -> str:
+        return (f"{{TARGETENTRY :expr {expr} :resno {resno} :resname {name} :ressortgroupref 0 "
+                f":resorigtbl {tbl} :resorigcol {col} :resjunk false}}")
+
+    inner = "{QUERY :targetList (" + entry("{VAR :varattno 1}", 1, "x", 5, 1) + ")}"
+    tree = ("({QUERY :rtable ({RANGETBLENTRY :subquery " + inner + "}) :targetList ("
+            + entry("{VAR :varattno 2}", 1, "a\\{b\\ :resno\\ 9", 7, 2) + " "
+            + entry("{SUBLINK :subselect " + inner + "}", 2, "c\\}", 0, 0) + " "
+            + entry("{VAR :varattno 3}", 3, "d", 7, 3) + ")})")
+    assert top_level_entries(tree) == [(1, 7, 2), (3, 7, 3)]
