@@ -19,6 +19,8 @@ import html
 import re
 from collections.abc import Mapping
 
+from .._html import MATH_IGNORE
+
 __all__ = ["viewer_html", "SCROLL_CLASS"]
 
 SCROLL_CLASS = "pgp-scroll"
@@ -136,4 +138,4 @@ def viewer_html(
         for name, body in (cards or {}).items()
     )
     nocard = f'<div class="pgprobe-erd-nocard" data-msg="{html.escape(missing_card, quote=True)}" hidden></div>'
-    return f'{_CSS}<div class="pgprobe-erdview" data-zoom="1">{bar}{pane}{card_html}{nocard}</div>'
+    return f'{_CSS}<div class="pgprobe-erdview {MATH_IGNORE}" data-zoom="1">{bar}{pane}{card_html}{nocard}</div>'
