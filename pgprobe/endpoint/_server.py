@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -27,6 +28,37 @@ from pgprobe.catalog._model import Snapshot
 from pgprobe.openapi import openapi_from_snapshot
 
 __all__ = ["StandIn", "serve"]
+
+
+class _Server(ThreadingHTTPServer):
+    """A threading HTTP server that, when stopped, also ends the connections a client keeps
+    alive: their handler threads would otherwise outlive the stand-in (and a process with a
+    stray thread can no longer fork safely)."""
+
+    daemon_threads = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._open: dict[threading.Thread, Any] = {}
+        self._open_lock = threading.Lock()
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open[threading.current_thread()] = request
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._open_lock:
+                self._open.pop(threading.current_thread(), None)
+
+    def end_connections(self, timeout: float = 5.0) -> None:
+        with self._open_lock:
+            open_now = list(self._open.items())
+        for _thread, request in open_now:
+            with contextlib.suppress(OSError):
+                request.shutdown(socket.SHUT_RDWR)
+        for thread, _request in open_now:
+            thread.join(timeout)
 
 _HOP_HEADERS = {"content-length", "connection", "transfer-encoding", "keep-alive"}
 
@@ -66,8 +98,7 @@ class StandIn:
         self._cond = threading.Condition()
         self._stopping = threading.Event()
         self.snapshot: Snapshot = snapshot if snapshot is not None else self._read()
-        self._httpd = ThreadingHTTPServer((host, port), self._handler())
-        self._httpd.daemon_threads = True
+        self._httpd = _Server((host, port), self._handler())
         self.host, self.port = str(self._httpd.server_address[0]), \
             int(self._httpd.server_address[1])
         self.url = f"http://{self.host}:{self.port}"
@@ -235,6 +266,7 @@ class StandIn:
             return
         self._stopping.set()
         self._httpd.shutdown()
+        self._httpd.end_connections()
         self._httpd.server_close()
         for t in self._threads:
             t.join(5)
