@@ -34,9 +34,13 @@ def top_level_entries(tree: str) -> list[tuple[int, int, int]]:
     if "\\" in tree:
         tree = _ESCAPED.sub("", tree)
     found: list[tuple[int, int, int]] = []
-    depth = 0
-    last = 0
-    for m in _ENTRY.finditer(tree):
+    # Every entry comes after the first target list's label (sub-queries in the range table
+    # have theirs before their entries), so the range table before it is only counted.
+    last = tree.find(":targetList")
+    if last < 0:
+        return found
+    depth = tree.count("{", 0, last) - tree.count("}", 0, last)
+    for m in _ENTRY.finditer(tree, last):
         start = m.start()
         depth += tree.count("{", last, start) - tree.count("}", last, start)
         last = start
@@ -78,13 +82,17 @@ def followed(direct: Direct, asked: Iterable[int]) -> list[tuple[int, int, int, 
     return out
 
 
+LINEAGE_FIELDS = ("view_schema", "view_name", "view_column", "source_schema", "source_table",
+                  "source_column")
+
+
 def named(lineage: Sequence[tuple[int, int, int, int]], relations: Iterable[Sequence[Any]]
-          ) -> list[dict[str, Any]]:
-    """The lineage as view_schema, view_name, view_column, source_schema, source_table,
-    source_column rows, from the rows of view_sources.sql; sources that are views drop, and
-    so does a pair whose relation or column is gone."""
+          ) -> list[tuple[str, str, str, str, str, str]]:
+    """The lineage as (view_schema, view_name, view_column, source_schema, source_table,
+    source_column) tuples (``LINEAGE_FIELDS``), from the rows of view_sources.sql; sources
+    that are views drop, and so does a pair whose relation or column is gone."""
     by_oid = {row[0]: row for row in relations}
-    out: list[dict[str, Any]] = []
+    out: list[tuple[str, str, str, str, str, str]] = []
     for view_oid, resno, src_oid, src_attnum in lineage:
         view, source = by_oid.get(view_oid), by_oid.get(src_oid)
         if view is None or source is None or source[3]:
@@ -93,9 +101,7 @@ def named(lineage: Sequence[tuple[int, int, int, int]], relations: Iterable[Sequ
         source_column = _column(source[4], src_attnum)
         if view_column is None or source_column is None:
             continue
-        out.append({"view_schema": view[1], "view_name": view[2], "view_column": view_column,
-                    "source_schema": source[1], "source_table": source[2],
-                    "source_column": source_column})
+        out.append((view[1], view[2], view_column, source[1], source[2], source_column))
     return out
 
 
@@ -109,10 +115,11 @@ def relation_oids(lineage: Iterable[tuple[int, int, int, int]]) -> list[int]:
 
 
 def view_lineage(conn: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
-    """Run view_trees.sql and view_sources.sql on ``conn``: the named lineage rows."""
+    """Run view_trees.sql and view_sources.sql on ``conn``: the named lineage rows, as dicts
+    keyed by ``LINEAGE_FIELDS``."""
     from ._reader import query_text
 
     trees = conn.execute(query_text("view_trees"), params).fetchall()
     lineage = followed(*direct_sources(trees))
     rows = conn.execute(query_text("view_sources"), {"oids": relation_oids(lineage)}).fetchall()
-    return named(lineage, rows)
+    return [dict(zip(LINEAGE_FIELDS, row, strict=True)) for row in named(lineage, rows)]

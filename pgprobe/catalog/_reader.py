@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import cache, lru_cache
 from importlib import resources
+from operator import attrgetter
 from typing import Any, TypeVar, cast
 
 import psycopg
@@ -22,6 +23,7 @@ from psycopg.rows import dict_row, tuple_row
 
 from .._errors import CatalogError, InputError
 from .._gc import paused_collector
+from ._deparse import DeparseFacts
 from ._lineage import direct_sources, followed, named, relation_oids
 from ._model import (
     Cast,
@@ -78,7 +80,8 @@ SKIPPABLE = ("constraints", "indexes", "triggers", "policies", "grants", "types"
 
 _QUERIES = ("server", "schemas", "relations", "columns", "constraints", "indexes", "triggers",
             "policies", "grants", "types", "functions", "publications", "extensions", "roles",
-            "view_sources", "casts")
+            "view_sources", "casts", "view_dependencies", "deparse_facts",
+            "view_columns_updatable")
 
 
 @cache
@@ -103,24 +106,36 @@ def _choose_schemas(all_schemas: Iterable[str], schemas: Sequence[str] | None,
 # as the model's fields, so objects are built without per-field Python code.
 _PREBUILT: dict[str, type] = {"columns": Column, "grants": Grant, "policies": Policy}
 _TUPLE_FIELDS: dict[type, tuple[str, ...]] = {Policy: ("roles",)}
-_TUPLE_ROWS = frozenset({"constraints", "indexes"})
+_TUPLE_ROWS = frozenset({"constraints", "indexes", "view_dependencies", "deparse_facts",
+                         "view_columns_updatable"})
 
 
 def _model_objects(cur_names: Sequence[str], rows: Sequence[Sequence[Any]], cls: type[_T]
                    ) -> dict[int, list[_T]]:
+    """Model objects by relation oid. Equal rows share one (frozen) object: a schema-per-tenant
+    database repeats the same columns and policies in every schema, so 725,000 columns at
+    68,000 relations are a few thousand distinct objects (less memory, less time)."""
     fields = list(cur_names[1:])
     defaults = {f.name: f.default for f in dataclasses.fields(cls)  # type: ignore[arg-type]
                 if f.default is not dataclasses.MISSING}
     new = object.__new__
     out: dict[int, list[_T]] = defaultdict(list)
-    as_tuples = _TUPLE_FIELDS.get(cls, ())
+    tuple_at = [fields.index(name) for name in _TUPLE_FIELDS.get(cls, ())]
+    shared: dict[tuple[Any, ...], _T] = {}
     for row in rows:
-        obj = new(cls)
-        state = obj.__dict__
-        state.update(defaults)
-        state.update(zip(fields, row[1:], strict=False))
-        for name in as_tuples:
-            state[name] = tuple(state[name])
+        values = tuple(row[1:])
+        if tuple_at:
+            as_list = list(values)
+            for i in tuple_at:
+                as_list[i] = tuple(as_list[i])
+            values = tuple(as_list)
+        obj = shared.get(values)
+        if obj is None:
+            obj = new(cls)
+            state = obj.__dict__
+            state.update(defaults)
+            state.update(zip(fields, values, strict=False))
+            shared[values] = obj
         out[row[0]].append(obj)
     return out
 
@@ -129,10 +144,11 @@ def _model_objects(cur_names: Sequence[str], rows: Sequence[Sequence[Any]], cls:
 # `types` reads every non-system schema whatever is asked: in a partial snapshot it is the
 # biggest query, so it sits with the smaller per-relation ones.
 _GROUPS = (
-    ("server", "schemas", "columns", "relations", "policies", "publications", "extensions",
-     "roles"),
-    ("grants", "constraints", "indexes", "triggers", "types", "functions", "view_sources",
-     "casts"),
+    # everything that loads views' rules (deparsing, updatability) on one connection
+    ("server", "schemas", "relations", "view_columns_updatable", "policies", "publications",
+     "extensions", "roles", "deparse_facts", "types"),
+    ("columns", "grants", "constraints", "indexes", "triggers", "functions", "view_sources",
+     "casts", "view_dependencies"),
 )
 
 
@@ -148,7 +164,9 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
         for name in names:
             # view lineage: the trees now, named after the pipeline (see _lineage.py)
             text = query_text("view_trees" if name == "view_sources" else name)
-            if text is None or name in params.get("skip", ()):
+            skip = params.get("skip", ())
+            if text is None or name in skip or (
+                    name == "deparse_facts" and {"indexes", "constraints"} <= set(skip)):
                 continue
             factory = (tuple_row if name in _PREBUILT or name in _TUPLE_ROWS
                        or name == "view_sources" else dict_row)
@@ -183,10 +201,10 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
 
 def _run_all(conn: psycopg.Connection[Any], params: dict[str, Any],
              progress: Callable[[str], None] | None, second_dsn: str | None = None
-             ) -> dict[str, list[dict[str, Any]]]:
+             ) -> dict[str, Any]:
     """Run every catalog query; with ``second_dsn``, half of them on a second connection
     that shares the first one's exported MVCC snapshot (so both see the same catalog)."""
-    results: dict[str, list[dict[str, Any]]] = {}
+    results: dict[str, Any] = {}  # rows, or model objects by relation oid (_PREBUILT)
     helper: threading.Thread | None = None
     failure: list[BaseException] = []
     with conn.transaction():
@@ -200,7 +218,7 @@ def _run_all(conn: psycopg.Connection[Any], params: dict[str, Any],
             snapshot_id = row[0] if row else None
         if snapshot_id is not None and second_dsn is not None:
             imported = threading.Event()
-            other: dict[str, list[dict[str, Any]]] = {}
+            other: dict[str, Any] = {}
 
             def read_second_group() -> None:
                 try:
@@ -221,20 +239,76 @@ def _run_all(conn: psycopg.Connection[Any], params: dict[str, Any],
             helper.start()
             _send(conn, _GROUPS[0], params, results)
             imported.wait()  # keep the exporting transaction open until the import
+            helper.join()
+            if failure:
+                # The second connection failed (privileges, connection limits): read it here.
+                _send(conn, _GROUPS[1], params, results)
+            else:
+                results.update(other)
         else:
             _send(conn, _GROUPS[0] + _GROUPS[1], params, results)
-    if helper is not None:
-        helper.join()
-        if failure:
-            # The second connection failed (privileges, connection limits): read it here.
-            with conn.transaction():
-                _send(conn, _GROUPS[1], params, results)
-        else:
-            results.update(other)
+        if results.get("deparse_facts"):
+            results["deparse_facts"] = DeparseFacts.from_row(results["deparse_facts"][0])
+        if "indexes" in results:  # in the same transaction: the same catalog
+            results["indexes"] = _index_rows(conn, results)
+    _set_view_column_updatability(results)
     if progress:
         for name in results:
             progress(name)
     return results
+
+
+def _set_view_column_updatability(results: dict[str, Any]) -> None:
+    """Fill in ``Column.updatable`` of view and foreign-table columns (None from columns.sql)
+    from view_columns_updatable.sql. Columns are shared between relations (_model_objects),
+    so each changed column is a new object, itself shared."""
+    columns: dict[int, list[Column]] = results.get("columns", {})
+    changed: dict[tuple[int, bool], Column] = {}  # by id: the objects live on in the lists
+    by_relation: dict[int, dict[int, bool]] = defaultdict(dict)
+    for oid, position, updatable in results.pop("view_columns_updatable", ()):
+        by_relation[oid][position] = bool(updatable)
+    for oid, answers in by_relation.items():
+        listed = columns.get(oid)
+        if not listed:
+            continue
+        for i, column in enumerate(listed):
+            value = answers.get(column.position, False)
+            new = changed.get((id(column), value))
+            if new is None:
+                new = changed[(id(column), value)] = dataclasses.replace(column, updatable=value)
+            listed[i] = new
+
+
+def _index_rows(conn: psycopg.Connection[Any], results: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of indexes.sql with every definition filled in: plain b-tree indexes written
+    here (``_deparse.py``), the few whose operator class is not the column type's default
+    deparsed by the server after all."""
+    facts = cast(DeparseFacts | None, results.get("deparse_facts"))
+    tables = {rel["oid"]: (rel["schema"], rel["name"]) for rel in results.get("relations", ())}
+    columns: dict[int, list[Column]] = results.get("columns", {})  # type: ignore[assignment]
+    by_number: dict[int, dict[int, Column]] = {}
+    rows: list[tuple[Any, ...]] = []
+    unwritten: dict[int, int] = {}  # index oid -> position in rows
+    for row in cast(list[tuple[Any, ...]], results["indexes"]):
+        oid, name, attnums, _expr, nkeys, definition, unique, *_, index_oid, opclasses = row
+        if definition is None:
+            numbered = by_number.get(oid)
+            if numbered is None:
+                numbered = by_number[oid] = {c.position: c for c in columns.get(oid, ())}
+            schema, table = tables.get(oid, ("", ""))
+            definition = facts.plain_index(
+                name, schema, table, unique, [numbered.get(n) for n in attnums[:nkeys]],
+                opclasses or ()) if facts and table else None
+            if definition is None:
+                unwritten[index_oid] = len(rows)
+        rows.append((*row[:5], definition, *row[6:-2]))
+    if unwritten:
+        deparsed = conn.execute("select i, pg_get_indexdef(i) from unnest(%s::oid[]) i",
+                                [list(unwritten)]).fetchall()
+        for index_oid, definition in deparsed:
+            at = unwritten[index_oid]
+            rows[at] = (*rows[at][:5], definition, *rows[at][6:])
+    return rows
 
 
 def _migrations(conn: psycopg.Connection[Any]) -> tuple[Migration, ...] | None:
@@ -280,6 +354,7 @@ _new_constraint = _fast(Constraint)
 _new_index = _fast(Index)
 _new_grant = _fast(Grant)
 _new_relation = _fast(Relation)
+_new_view_source = _fast(ViewColumnSource)
 
 
 _ACL_PRIVILEGES = {"r": "select", "a": "insert", "w": "update", "d": "delete", "D": "truncate",
@@ -343,28 +418,49 @@ def _tgtype(bits: int) -> tuple[str, tuple[str, ...], str]:
     return timing, events, "row" if bits & 1 else "statement"
 
 
+def _by_name(objects: list[_T] | None) -> tuple[_T, ...]:
+    if not objects:
+        return ()
+    if len(objects) == 1:
+        return (objects[0],)
+    return tuple(sorted(objects, key=attrgetter("name")))
+
+
 def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migration, ...] | None,
                    expanded: Sequence[str], options: dict[str, Any]) -> Snapshot:
     """Assemble the Snapshot from the query rows (pure: no database access)."""
     by_oid: dict[str, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
     by_oid["columns"] = rows["columns"]  # type: ignore[assignment]  # prebuilt by _send
-    names_by_oid = {oid: {c.position: c.name for c in cols}
-                    for oid, cols in by_oid["columns"].items()}
+    names_by_oid: dict[int, dict[int, str]] = {}  # filled for relations with keys or indexes
+    columns_of = by_oid["columns"]
 
     def column_names_of(oid: int, attnums: list[int] | None) -> tuple[str, ...]:
-        table = names_by_oid.get(oid, {})
-        return tuple(table.get(n, str(n)) for n in attnums or ())
+        if not attnums:
+            return ()
+        table = names_by_oid.get(oid)
+        if table is None:
+            table = names_by_oid[oid] = {c.position: c.name for c in columns_of.get(oid, ())}
+        try:
+            return tuple([table[n] for n in attnums])
+        except KeyError:
+            return tuple([table.get(n, str(n)) for n in attnums])
 
     # Tuples in the SQL files' column order (no per-row dicts: thousands of each).
     new_constraint = _new_constraint
+    facts = cast(DeparseFacts | None, rows.get("deparse_facts"))
     for (oid, name, kind, attnums, definition, ref_oid, ref_schema, ref_table, ref_attnums,
          ref_names, on_update, on_delete, match_type, deferrable, initially_deferred,
          validated, inherited, ref_primary) in cast(list[tuple[Any, ...]], rows.get("constraints", [])):
+        columns = column_names_of(oid, attnums)
+        ref_columns = (tuple(ref_names) if ref_names is not None
+                       else column_names_of(ref_oid, ref_attnums))
+        if definition is None and facts is not None:  # a plain key (constraints.sql)
+            definition = facts.plain_key(kind, columns, ref_schema, ref_table, ref_columns,
+                                         on_update, on_delete)
         by_oid["constraints"][oid].append(new_constraint(
-            name=name, kind=_CONSTRAINT_KINDS[kind], columns=column_names_of(oid, attnums),
+            name=name, kind=_CONSTRAINT_KINDS[kind], columns=columns,
             definition=definition, ref_schema=ref_schema, ref_table=ref_table,
-            ref_columns=(tuple(ref_names) if ref_names is not None
-                         else column_names_of(ref_oid, ref_attnums)),
+            ref_columns=ref_columns,
             on_update=_FK_ACTIONS.get(on_update or ""), on_delete=_FK_ACTIONS.get(on_delete or ""),
             match_type=_MATCH.get(match_type or ""), deferrable=deferrable,
             initially_deferred=initially_deferred, validated=validated, inherited=inherited,
@@ -385,11 +481,18 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
             function=trg["function"], definition=trg["definition"], enabled=trg["enabled"]))
     by_oid["policies"] = rows.get("policies", {})  # type: ignore[assignment]  # prebuilt by _send
     by_oid["grants"] = rows.get("grants", {})  # type: ignore[assignment]  # prebuilt by _send
-    sources: dict[tuple[str, str], list[ViewColumnSource]] = defaultdict(list)
-    for src in rows.get("view_sources", []):
-        sources[(src["view_schema"], src["view_name"])].append(ViewColumnSource(
-            column=src["view_column"], source_schema=src["source_schema"],
-            source_table=src["source_table"], source_column=src["source_column"]))
+    reads: dict[int, list[str]] = defaultdict(list)  # in the database's collation order
+    for oid, name in cast(list[tuple[int, str]], rows.get("view_dependencies", [])):
+        reads[oid].append(name)
+    # (view schema, view name) -> its column sources, in (column, source) order
+    lineage: dict[tuple[str, str], list[tuple[str, str, str, str]]] = defaultdict(list)
+    for view_schema, view_name, *source in cast(list[tuple[str, ...]],
+                                                rows.get("view_sources", [])):
+        lineage[(view_schema, view_name)].append(tuple(source))  # type: ignore[arg-type]
+    new_source = _new_view_source
+    sources = {view: tuple(new_source(column=c, source_schema=s, source_table=t,
+                                      source_column=sc) for c, s, t, sc in sorted(found))
+               for view, found in lineage.items()}
 
     relations = []
     for rel in rows["relations"]:
@@ -398,20 +501,18 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
         relations.append(_new_relation(
             schema=rel["schema"], name=rel["name"], kind=_KINDS[rel["kind"]],  # type: ignore[arg-type]
             columns=tuple(by_oid["columns"].get(oid, ())),
-            constraints=tuple(sorted(by_oid["constraints"].get(oid, ()), key=lambda c: c.name)),
-            indexes=tuple(sorted(by_oid["indexes"].get(oid, ()), key=lambda i: i.name)),
-            triggers=tuple(sorted(by_oid["triggers"].get(oid, ()), key=lambda t: t.name)),
+            constraints=_by_name(by_oid["constraints"].get(oid)),
+            indexes=_by_name(by_oid["indexes"].get(oid)),
+            triggers=_by_name(by_oid["triggers"].get(oid)),
             policies=tuple(by_oid["policies"].get(oid, ())),
             grants=tuple(rel["acl"] + by_oid["grants"].get(oid, [])),
             rls_enabled=rel["rls_enabled"], rls_forced=rel["rls_forced"],
             comment=rel["comment"], owner=rel["owner"], view_definition=rel["view_definition"],
-            view_sources=tuple(sorted(sources.get((rel["schema"], rel["name"]), ()),
-                                      key=lambda s: (s.column, s.source_schema, s.source_table,
-                                                     s.source_column))),
+            view_sources=sources.get((rel["schema"], rel["name"]), ()),
             partition_of=rel["partition_of"], partition_bound=rel["partition_bound"],
             insertable=bool(event_bits & 8), updatable=bool(event_bits & 4),
             deletable=bool(event_bits & 16), extension=rel["extension"],
-            options=tuple(rel.get("options") or ()), depends_on=tuple(rel.get("depends_on") or ())))
+            options=tuple(rel.get("options") or ()), depends_on=tuple(reads.get(oid, ()))))
     relations.sort(key=lambda r: (r.schema, r.name))
 
     enums, domains, composites = [], [], []

@@ -1,8 +1,6 @@
 -- Tables, partitioned tables, views, materialized views and foreign tables of the expanded schemas.
 select c.oid,
-       (select e.extname from pg_depend d join pg_extension e on e.oid = d.refobjid
-        where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
-         as extension,
+       x.extname as extension,
        n.nspname as schema,
        c.relname as name,
        c.relkind as kind,
@@ -19,17 +17,14 @@ select c.oid,
          where i.inhrelid = c.oid limit 1) end as partition_of,
        case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) end as partition_bound,
        case when c.relkind in ('v', 'f', 'm') then pg_relation_is_updatable(c.oid, true) else 28 end as updatable_events,
-       coalesce(c.reloptions, '{}') as options,
-       case when c.relkind in ('v', 'm') then array(
-         select distinct dn.nspname || '.' || dc.relname
-         from pg_rewrite rw
-         join pg_depend d on d.classid = 'pg_rewrite'::regclass and d.objid = rw.oid
-           and d.refclassid = 'pg_class'::regclass and d.deptype = 'n'
-         join pg_class dc on dc.oid = d.refobjid and dc.oid <> c.oid
-         join pg_namespace dn on dn.oid = dc.relnamespace
-         where rw.ev_class = c.oid order by 1) end as depends_on
+       coalesce(c.reloptions, '{}') as options
 from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
+-- what a view reads comes from view_dependencies.sql; the owning extension by a join (a
+-- sub-select per relation cost a second at 68,000 relations)
+left join pg_depend xd on xd.classid = 'pg_class'::regclass and xd.objid = c.oid
+  and xd.deptype = 'e'
+left join pg_extension x on x.oid = xd.refobjid
 left join pg_description ds on ds.objoid = c.oid and ds.classoid = 'pg_class'::regclass
   and ds.objsubid = 0
 where n.nspname = any(%(schemas)s)

@@ -30,4 +30,4 @@ join pg_namespace n on n.oid = t.typnamespace
 where n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
   and n.nspname !~ '^pg_(toast_)?temp_'
   and (t.typtype in ('e', 'd')
-       or (t.typtype = 'c' and exists (select 1 from pg_class c where c.oid = t.typrelid and c.relkind = 'c')))
+       or (t.typtype = 'c' and t.oid in (select c.reltype from pg_class c where c.relkind = 'c')))
