@@ -103,7 +103,7 @@ class SequencePass:
         bodies = self.bodies.get(i)
         if bodies is None:
             bodies = self.bodies[i] = plpgsql_bodies(f)
-        if not check and any(b.kind == "do" and b.catches_errors for b in bodies.values()):
+        if not check and any(self._rolls_back(b) for b in bodies.values()):
             check = True  # whether the block's changes stay depends on the rules' errors
         if check:
             for p in f.problems:
@@ -154,8 +154,7 @@ class SequencePass:
                 inner_statements = body.sql_statements()
                 # only the state's handlers change it: a block none of whose statements has
                 # one (``create role``) needs no copy of the state to roll back to
-                before = copy.deepcopy(state.__dict__) if body.catches_errors and any(
-                    inner.kind in self.apply for inner in inner_statements) else None
+                before = copy.deepcopy(state.__dict__) if self._rolls_back(body) else None
                 n_errors = self._errors()
                 for inner in inner_statements:
                     self._run(inner, check)
@@ -164,6 +163,12 @@ class SequencePass:
                     state.__dict__.update(before)
         if fail_at is not None and not is_applied:
             txn.fail(state, fail_at, i, stmts, self._created_keys)
+
+    def _rolls_back(self, body: PlpgsqlBody) -> bool:
+        """Would an error inside this DO block undo changes to the state (its handler
+        catches errors and one of its statements changes the state)?"""
+        return body.kind == "do" and body.catches_errors and \
+            any(inner.kind in self.apply for inner in body.sql_statements())
 
     def _created_keys(self, st: Statement) -> list[str]:
         hit = created_object(self.state, st) if st.kind in _CREATES else None
