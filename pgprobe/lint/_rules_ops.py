@@ -12,7 +12,7 @@ from ._context import (
     iter_nodes,
 )
 from ._source import SourceFile, Statement
-from ._state import split_qname, type_name
+from ._state import split_qname, table_definition, type_name
 
 # -- operational ----------------------------------------------------------------------------
 
@@ -216,7 +216,7 @@ class CheckSubquery(Rule):
     visits = ("CreateStmt", "AlterTableStmt", "CreateDomainStmt", "AlterDomainStmt")
 
     def visit(self, ctx: Context, st: Statement) -> None:
-        for con in _constraints(st):
+        for con in _constraints(st, ctx.state.search_path):
             if con.get("contype") != "CONSTR_CHECK":
                 continue
             sub = next(iter_nodes(con.get("raw_expr", {}), "SubLink"), None)
@@ -227,13 +227,13 @@ class CheckSubquery(Rule):
                          "(\"cannot use subquery in check constraint\") and the file fails")
 
 
-def _constraints(st: Statement) -> list[dict[str, Any]]:
+def _constraints(st: Statement, search_path: str) -> list[dict[str, Any]]:
     """The constraints a CREATE TABLE / ALTER TABLE / CREATE or ALTER DOMAIN defines (a
     direct look at where they can be: the whole tree is not walked)."""
     n = st.node
-    if st.kind == "CreateStmt":
-        elts = n.get("tableElts", ())
-    elif st.kind == "AlterTableStmt":
+    if st.kind == "CreateStmt":  # found by the walk the state and other rules share
+        return table_definition(n, search_path).constraints
+    if st.kind == "AlterTableStmt":
         elts = [c.get("AlterTableCmd", {}).get("def", {}) for c in n.get("cmds", ())]
     else:
         elts = [*n.get("constraints", ()), n.get("def", {})]

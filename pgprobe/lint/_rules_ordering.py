@@ -30,6 +30,7 @@ from ._state import (
     shown,
     split_qname,
     split_sub_key,
+    table_definition,
     type_name,
 )
 
@@ -339,29 +340,11 @@ class UseBeforeCreate(Rule):
                         bool(n.get("missing_ok")))
 
 
-_USES_KEY = "\x00pgprobe_uses"
-
-
 def create_uses(n: dict[str, Any], search_path: str) -> list[tuple[bool, dict[str, Any]]]:
     """What a ``CreateStmt`` needs to exist, in order: ``(True, ColumnDef)`` for a column
     whose type is not built in, ``(False, Constraint)`` for a foreign key (cached in the
     node: a table has many columns, most of built-in types)."""
-    hit = n.get(_USES_KEY)
-    if hit is None:
-        hit = n[_USES_KEY] = []
-        for elt in n.get("tableElts", ()):
-            cd = elt.get("ColumnDef")
-            if cd is not None:
-                name = column_type(cd, search_path)
-                if name is not None and not name.startswith("pg_catalog."):
-                    hit.append((True, cd))
-                cons = [c["Constraint"] for c in cd.get("constraints", ()) if "Constraint" in c]
-            elif "Constraint" in elt:
-                cons = [elt["Constraint"]]
-            else:
-                continue
-            hit.extend((False, con) for con in cons if "pktable" in con)
-    return hit  # type: ignore[no-any-return]
+    return table_definition(n, search_path).uses
 
 
 # -- ordering: re-runs and duplicates ------------------------------------------------------
