@@ -45,6 +45,8 @@ class Context:
         self.files = files
         self.exposed_schemas = exposed_schemas
         self.findings: list[tuple[int, int, Finding]] = []
+        self.errors = 0
+        """How many of the findings are errors."""
         self.file_index = 0
         self.file: SourceFile | None = None
         self._index_of = {f.path: i for i, f in enumerate(files)}
@@ -87,6 +89,8 @@ class Context:
         f = Finding(rule, severity or meta.severity, file.path, line, col, message,
                     hint or meta.hint)
         self.findings.append((self._index_of.get(file.path, -1), pos, f))
+        if f.severity == "error":
+            self.errors += 1
 
     def here(self, rule: str, st: Statement, location: int | None, message: str,
              hint: str | None = None, severity: Severity | None = None) -> None:
