@@ -26,13 +26,13 @@ class NotNullWithoutDefault(Rule):
 
     def visit(self, ctx: Context, st: Statement) -> None:
         n = st.node
+        added = [c for c in _commands(n) if c.get("subtype") == "AT_AddColumn"]
+        if not added:  # the common case, first
+            return
         name = ctx.state.rel(n["relation"])
         if not ctx.existed_before_file(ctx.state.table_origin(name)):
             return
-        for cmd in n.get("cmds", ()):
-            c = cmd.get("AlterTableCmd", {})
-            if c.get("subtype") != "AT_AddColumn":
-                continue
+        for c in added:
             cd = c.get("def", {}).get("ColumnDef", {})
             cons = _col_constraints(cd)
             serial = type_name(cd.get("typeName", {}), "").endswith("serial")
@@ -60,6 +60,11 @@ class IndexNotConcurrent(Rule):
                      "CONCURRENTLY takes a SHARE lock: writes block until the index is built")
 
 
+def _commands(alter: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ``AlterTableCmd`` nodes of an ``AlterTableStmt``."""
+    return [c["AlterTableCmd"] for c in alter.get("cmds", ()) if "AlterTableCmd" in c]
+
+
 def _binary_compatible(old: str, new_tn: dict[str, Any]) -> bool:
     new = split_qname(type_name(new_tn, "public"))[1]
     old = split_qname(old)[1]
@@ -70,18 +75,24 @@ def _binary_compatible(old: str, new_tn: dict[str, Any]) -> bool:
     return old == "text" and new == "varchar" and not new_tn.get("typmods")
 
 
+_REWRITES = frozenset({"AT_AlterColumnType", "AT_AddColumn"})
+"""The ALTER TABLE subcommands that may rewrite the table."""
+
+
 class TableRewrite(Rule):
     id = "table-rewrite"
     visits = ("AlterTableStmt",)
 
     def visit(self, ctx: Context, st: Statement) -> None:
         n = st.node
+        cmds = [c for c in _commands(n) if c.get("subtype") in _REWRITES]
+        if not cmds:  # the common case, first
+            return
         name = ctx.state.rel(n["relation"])
         t = ctx.state.tables.get(name)
         if t is None or not ctx.existed_before_file(t.origin):
             return
-        for cmd in n.get("cmds", ()):
-            c = cmd.get("AlterTableCmd", {})
+        for c in cmds:
             sub = c.get("subtype")
             cd = c.get("def", {}).get("ColumnDef", {})
             if sub == "AT_AlterColumnType" and "typeName" in cd:

@@ -13,7 +13,6 @@ from ._context import (
     Rule,
     _display,
     created_object,
-    exists_now,
     iter_kinds,
     iter_nodes,
     quote_ident,
@@ -358,7 +357,7 @@ class NonIdempotent(Rule):
         if hit is None or st.guarded or hit[2]:
             return
         kind, name, _, loc = hit
-        origin = exists_now(ctx.state, kind, name)
+        origin = ctx.existing(st, kind, name)
         if origin is not None and origin.is_baseline:
             name = _display(kind, name)
             where = "in the baseline" if ctx.state.has_baseline else "in every new database"
@@ -381,7 +380,7 @@ class DuplicateCreate(Rule):
         kind, name, syntax_guard, loc = hit
         if syntax_guard and kind in ("function", "view", "extension", "schema"):
             return  # CREATE OR REPLACE FUNCTION/VIEW, ... IF NOT EXISTS: meant to be repeated
-        origin = exists_now(ctx.state, kind, name)
+        origin = ctx.existing(st, kind, name)
         if origin is not None and not origin.is_baseline:
             where = "earlier in this file" if origin.file_index == ctx.file_index else \
                 f"by {ctx.where(origin)}"
