@@ -61,6 +61,18 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, flo
     return float(wall), int(rss) / 1024, proc.stdout
 
 
+def timed_cpu(cmd: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS MB, CPU seconds: user + system, of the process and the
+    children it waited for) of one fresh process, via /usr/bin/time."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
+        proc = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", "-o", tf.name, *cmd],
+                              capture_output=True, text=True, check=False)
+        wall, rss, user, system = Path(tf.name).read_text().split()[-4:]
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{cmd[0]} failed ({proc.returncode}): {proc.stderr.strip()[-500:]}")
+    return float(wall), int(rss) / 1024, float(user) + float(system)
+
+
 def summary(runs: list[tuple[float, float]]) -> dict[str, object]:
     return {"median_s": round(statistics.median(w for w, _ in runs), 2),
             "runs_s": [round(w, 2) for w, _ in runs],
@@ -131,12 +143,17 @@ def bench_lint(folder: Path, statements: int, repeat: int, squawk: str) -> dict[
         cmds["squawk"] = [squawk, "--reporter", "json", *files]
     subprocess.run(cmds["pgprobe"], capture_output=True, check=False)  # .pyc files written
     runs: dict[str, list[tuple[float, float]]] = {tool: [] for tool in cmds}
+    cpu: dict[str, list[float]] = {tool: [] for tool in cmds}
     for _ in range(repeat):  # alternating: both see the same machine load
         for tool, cmd in cmds.items():
-            wall, rss, _out = timed(cmd)
+            wall, rss, seconds = timed_cpu(cmd)
             runs[tool].append((wall, rss))
+            cpu[tool].append(seconds)
     result: dict[str, object] = {"files": len(files), "statements": statements}
-    result.update({tool: summary(r) for tool, r in runs.items()})
+    result.update({tool: {**summary(r), "cpu_median_s": round(statistics.median(cpu[tool]), 2),
+                          "cpu_runs_s": [round(c, 2) for c in cpu[tool]]}
+                   for tool, r in runs.items()})
+    result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     if "squawk" in runs:
         result["pgprobe / squawk"] = round(statistics.median(w for w, _ in runs["pgprobe"])
                                            / statistics.median(w for w, _ in runs["squawk"]), 2)

@@ -11,7 +11,7 @@ whole sequence implement ``end``; rules about file names implement ``files``.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pglast.parser import ParseError, parse_sql_json
@@ -45,11 +45,14 @@ class Context:
         self.files = files
         self.exposed_schemas = exposed_schemas
         self.findings: list[tuple[int, int, Finding]] = []
+        self.errors = 0
+        """How many of the findings are errors."""
         self.file_index = 0
         self.file: SourceFile | None = None
         self._index_of = {f.path: i for i, f in enumerate(files)}
         self._future: dict[str, tuple[SourceFile, int]] | None = None
         self._creations: dict[str, list[tuple[int, int]]] = {}
+        self._existing: tuple[Statement | None, Origin | None] = (None, None)
         self.txn = Transactions()
         """Transaction boundaries of the file being linted (how the Supabase CLI runs it)."""
 
@@ -76,6 +79,15 @@ class Context:
                                     f"function:{hit[1].partition('(')[0]}", (f, st.pos))
         return self._future
 
+    def existing(self, st: Statement, kind: str, name: str) -> Origin | None:
+        """``exists_now`` of ``kind:name``, the object ``st`` creates: several rules ask for
+        the same statement, and the state does not change while the rules look at it."""
+        seen, origin = self._existing
+        if seen is not st:
+            origin = exists_now(self.state, kind, name)
+            self._existing = (st, origin)
+        return origin
+
     def origin(self, st: Statement) -> Origin:
         assert self.file is not None
         return Origin(self.file.path, self.file_index, st)
@@ -87,6 +99,8 @@ class Context:
         f = Finding(rule, severity or meta.severity, file.path, line, col, message,
                     hint or meta.hint)
         self.findings.append((self._index_of.get(file.path, -1), pos, f))
+        if f.severity == "error":
+            self.errors += 1
 
     def here(self, rule: str, st: Statement, location: int | None, message: str,
              hint: str | None = None, severity: Severity | None = None) -> None:
@@ -210,31 +224,70 @@ def created_object(state: SchemaState, st: Statement) -> tuple[str, str, bool, i
     return hit
 
 
-def _created_object(state: SchemaState, st: Statement) -> tuple[str, str, bool, int | None] | None:
-    n, k, sp = st.node, st.kind, state.search_path
-    if k == "CreateStmt":
-        return "table", state.rel(n["relation"]), bool(n.get("if_not_exists")), \
-            n["relation"].get("location")
-    if k in ("CreateEnumStmt", "CreateRangeStmt"):
-        return "type", qualify(n.get("typeName", []), sp), False, None
-    if k == "CreateDomainStmt":
-        return "type", qualify(n.get("domainname", []), sp), False, None
-    if k == "CompositeTypeStmt":
-        return "type", state.rel(n["typevar"]), False, n["typevar"].get("location")
-    if k == "IndexStmt" and n.get("idxname"):
-        schema = n["relation"].get("schemaname") or sp
-        return "index", qname(schema, n["idxname"]), bool(n.get("if_not_exists")), None
-    if k == "CreatePolicyStmt":
-        return "policy", sub_key(state.rel(n["table"]), n["policy_name"]), False, None
-    if k == "CreateFunctionStmt":
-        return "function", state.signature(n), bool(n.get("replace")), None
-    if k == "ViewStmt":
-        return "view", state.rel(n["view"]), bool(n.get("replace")), n["view"].get("location")
-    if k == "CreateSchemaStmt" and n.get("schemaname"):
-        return "schema", n["schemaname"], bool(n.get("if_not_exists")), None
-    if k == "CreateExtensionStmt":
-        return "extension", n.get("extname", ""), bool(n.get("if_not_exists")), None
-    return None
+Created = tuple[str, str, bool, int | None]
+
+
+def _created_object(state: SchemaState, st: Statement) -> Created | None:
+    make = _CREATED_BY.get(st.kind)
+    return None if make is None else make(state, st.node)
+
+
+def _created_table(state: SchemaState, n: dict[str, Any]) -> Created:
+    return "table", state.rel(n["relation"]), bool(n.get("if_not_exists")), \
+        n["relation"].get("location")
+
+
+def _created_type(state: SchemaState, n: dict[str, Any]) -> Created:
+    return "type", qualify(n.get("typeName", []), state.search_path), False, None
+
+
+def _created_domain(state: SchemaState, n: dict[str, Any]) -> Created:
+    return "type", qualify(n.get("domainname", []), state.search_path), False, None
+
+
+def _created_composite(state: SchemaState, n: dict[str, Any]) -> Created:
+    return "type", state.rel(n["typevar"]), False, n["typevar"].get("location")
+
+
+def _created_index(state: SchemaState, n: dict[str, Any]) -> Created | None:
+    if not n.get("idxname"):
+        return None
+    schema = n["relation"].get("schemaname") or state.search_path
+    return "index", qname(schema, n["idxname"]), bool(n.get("if_not_exists")), None
+
+
+def _created_policy(state: SchemaState, n: dict[str, Any]) -> Created:
+    return "policy", sub_key(state.rel(n["table"]), n["policy_name"]), False, None
+
+
+def _created_function(state: SchemaState, n: dict[str, Any]) -> Created:
+    return "function", state.signature(n), bool(n.get("replace")), None
+
+
+def _created_view(state: SchemaState, n: dict[str, Any]) -> Created:
+    return "view", state.rel(n["view"]), bool(n.get("replace")), n["view"].get("location")
+
+
+def _created_schema(state: SchemaState, n: dict[str, Any]) -> Created | None:
+    if not n.get("schemaname"):
+        return None
+    return "schema", n["schemaname"], bool(n.get("if_not_exists")), None
+
+
+def _created_extension(state: SchemaState, n: dict[str, Any]) -> Created:
+    return "extension", n.get("extname", ""), bool(n.get("if_not_exists")), None
+
+
+_CREATED_BY: dict[str, Callable[[SchemaState, dict[str, Any]], Created | None]] = {
+    "CreateStmt": _created_table, "CreateEnumStmt": _created_type,
+    "CreateRangeStmt": _created_type, "CreateDomainStmt": _created_domain,
+    "CompositeTypeStmt": _created_composite, "IndexStmt": _created_index,
+    "CreatePolicyStmt": _created_policy, "CreateFunctionStmt": _created_function,
+    "ViewStmt": _created_view, "CreateSchemaStmt": _created_schema,
+    "CreateExtensionStmt": _created_extension,
+}
+"""What the CREATE of each statement kind makes: ``(kind, name, guarded_by_syntax,
+location)``."""
 
 
 def exists_now(state: SchemaState, kind: str, name: str) -> Origin | None:

@@ -42,9 +42,8 @@ from ._context import _CREATES, created_object
 from ._finding import Finding
 from ._pass import SequencePass, plpgsql_bodies
 from ._plpgsql import PlpgsqlBody
-from ._rules_ordering import create_uses
 from ._source import Placed, SourceFile
-from ._state import Origin, SchemaState, table_elements
+from ._state import Origin, SchemaState, table_definition
 
 if TYPE_CHECKING:
     from ..catalog._model import Snapshot
@@ -273,8 +272,7 @@ def _prework(files: list[SourceFile], k: int) -> dict[int, dict[int, PlpgsqlBody
             if st.kind in _CREATES:
                 created_object(fresh, st)
             if st.kind == "CreateStmt":
-                table_elements(st.node, fresh.search_path)
-                create_uses(st.node, fresh.search_path)
+                table_definition(st.node, fresh.search_path)
     return bodies
 
 

@@ -4,8 +4,9 @@
 (``_parallel``): ``start`` (the file-name rules), ``file(i)`` for each file in order
 (statements, DO blocks, files that fail and roll back), ``end`` (the rules that judge the
 final state).  With ``check=False`` a file only advances the state (the rules run only
-where the state depends on them: a DO block that catches errors keeps its changes only
-when its statements raise none), which is how a split run computes the state at its cut.
+where the state depends on them: a DO block that catches errors and changes the state keeps
+its changes only when its statements raise none), which is how a split run computes the
+state at its cut.
 
 >>> from ._source import SourceFile
 >>> from ._state import SchemaState
@@ -78,9 +79,6 @@ class SequencePass:
         for rule in self.rules:
             rule.end(self.ctx)
 
-    def _errors(self) -> int:
-        return sum(1 for _, _, x in self.ctx.findings if x.severity == "error")
-
     def _run(self, st: Statement, check: bool) -> None:
         if check:
             for rule in self.dispatch.get(st.kind, ()):
@@ -103,7 +101,7 @@ class SequencePass:
         bodies = self.bodies.get(i)
         if bodies is None:
             bodies = self.bodies[i] = plpgsql_bodies(f)
-        if not check and any(b.kind == "do" and b.catches_errors for b in bodies.values()):
+        if not check and any(self._rolls_back(b) for b in bodies.values()):
             check = True  # whether the block's changes stay depends on the rules' errors
         if check:
             for p in f.problems:
@@ -131,39 +129,55 @@ class SequencePass:
                         self.search_path_changed = True
             txn.step()
             body = bodies.get(j)
-            if body is None:
-                continue
-            unchecked = body.kind == "function" and not state.check_function_bodies
-            for p in body.problems:
-                if p.fails and not unchecked:
-                    fail_at = p.pos if fail_at is None else min(fail_at, p.pos)
-                if not check:
-                    continue
-                if p.fails and unchecked:  # created anyway; it fails when it is called
-                    ctx.report(p.rule, f, p.pos, f"{p.message} (check_function_bodies is off: "
-                               "the function is created, and fails when it is called)",
-                               p.hint, severity="warning")
-                else:
-                    ctx.report(p.rule, f, p.pos, p.message, p.hint)
-            if check:
-                for rule in self.plpgsql_rules:
-                    rule.visit_plpgsql(ctx, body)
-            if body.kind == "do" and not is_applied:
-                if body.runs_unreadable_sql:
-                    state.unreadable.append((Origin(path, i, st), body.body.lower()))
-                inner_statements = body.sql_statements()
-                # only the state's handlers change it: a block none of whose statements has
-                # one (``create role``) needs no copy of the state to roll back to
-                before = copy.deepcopy(state.__dict__) if body.catches_errors and any(
-                    inner.kind in self.apply for inner in inner_statements) else None
-                n_errors = self._errors()
-                for inner in inner_statements:
-                    self._run(inner, check)
-                if before is not None and self._errors() > n_errors:
-                    # the block's handler catches the failure: nothing it did remains
-                    state.__dict__.update(before)
+            if body is not None:
+                fail_at = self._body(st, body, fail_at, is_applied, check)
         if fail_at is not None and not is_applied:
             txn.fail(state, fail_at, i, stmts, self._created_keys)
+
+    def _body(self, st: Statement, body: PlpgsqlBody, fail_at: int | None,
+              is_applied: bool, check: bool) -> int | None:
+        """A PL/pgSQL body after its statement: its problems, the PL/pgSQL rules, the SQL
+        a DO block runs (``check``: as in :meth:`file`).  Returns the file's first failing
+        position so far."""
+        ctx, f = self.ctx, st.file
+        unchecked = body.kind == "function" and not self.state.check_function_bodies
+        for p in body.problems:
+            if p.fails and not unchecked:
+                fail_at = p.pos if fail_at is None else min(fail_at, p.pos)
+            if not check:
+                continue
+            if p.fails and unchecked:  # created anyway; it fails when it is called
+                ctx.report(p.rule, f, p.pos, f"{p.message} (check_function_bodies is off: "
+                           "the function is created, and fails when it is called)",
+                           p.hint, severity="warning")
+            else:
+                ctx.report(p.rule, f, p.pos, p.message, p.hint)
+        for rule in self.plpgsql_rules if check else ():
+            rule.visit_plpgsql(ctx, body)
+        if body.kind == "do" and not is_applied:
+            self._do_block(st, body, check)
+        return fail_at
+
+    def _do_block(self, st: Statement, body: PlpgsqlBody, check: bool) -> None:
+        """The SQL statements a DO block runs, through the rules and into the state; when
+        its handler catches an error they raise, nothing they did remains."""
+        state = self.state
+        if body.runs_unreadable_sql:
+            state.unreadable.append((self.ctx.origin(st), body.body.lower()))
+        # only the state's handlers change it: a block none of whose statements has one
+        # (``create role``) needs no copy of the state to roll back to
+        before = copy.deepcopy(state.__dict__) if self._rolls_back(body) else None
+        n_errors = self.ctx.errors
+        for inner in body.sql_statements():
+            self._run(inner, check)
+        if before is not None and self.ctx.errors > n_errors:
+            state.__dict__.update(before)
+
+    def _rolls_back(self, body: PlpgsqlBody) -> bool:
+        """Would an error inside this DO block undo changes to the state (its handler
+        catches errors and one of its statements changes the state)?"""
+        return body.kind == "do" and body.catches_errors and \
+            any(inner.kind in self.apply for inner in body.sql_statements())
 
     def _created_keys(self, st: Statement) -> list[str]:
         hit = created_object(self.state, st) if st.kind in _CREATES else None

@@ -68,6 +68,7 @@ class PlpgsqlBody:
     _synthetic_header: bool = False
     """The statement's own header could not be found (SQL run by PL/pgSQL): a stand-in
     header is used, so a compile error may be the stand-in's, not the user's."""
+    _sql: list[Statement] | None = field(default=None, repr=False, compare=False)
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -313,7 +314,12 @@ class PlpgsqlBody:
 
     def sql_statements(self) -> list[Statement]:
         """The SQL statements this body executes (EXECUTE of a constant string included),
-        as Statements positioned in the file; ``guarded`` as in :meth:`walk`."""
+        as Statements positioned in the file; ``guarded`` as in :meth:`walk` (parsed once)."""
+        if self._sql is None:
+            self._sql = self._parse_sql_statements()
+        return self._sql
+
+    def _parse_sql_statements(self) -> list[Statement]:
         out: list[Statement] = []
         file = self.stmt.file
         conds: dict[int, tuple[str, ...]] = {}

@@ -12,7 +12,7 @@ from ._context import (
     iter_nodes,
 )
 from ._source import SourceFile, Statement
-from ._state import split_qname, type_name
+from ._state import split_qname, table_definition, type_name
 
 # -- operational ----------------------------------------------------------------------------
 
@@ -26,13 +26,13 @@ class NotNullWithoutDefault(Rule):
 
     def visit(self, ctx: Context, st: Statement) -> None:
         n = st.node
+        added = [c for c in _commands(n) if c.get("subtype") == "AT_AddColumn"]
+        if not added:  # the common case, first
+            return
         name = ctx.state.rel(n["relation"])
         if not ctx.existed_before_file(ctx.state.table_origin(name)):
             return
-        for cmd in n.get("cmds", ()):
-            c = cmd.get("AlterTableCmd", {})
-            if c.get("subtype") != "AT_AddColumn":
-                continue
+        for c in added:
             cd = c.get("def", {}).get("ColumnDef", {})
             cons = _col_constraints(cd)
             serial = type_name(cd.get("typeName", {}), "").endswith("serial")
@@ -60,6 +60,11 @@ class IndexNotConcurrent(Rule):
                      "CONCURRENTLY takes a SHARE lock: writes block until the index is built")
 
 
+def _commands(alter: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ``AlterTableCmd`` nodes of an ``AlterTableStmt``."""
+    return [c["AlterTableCmd"] for c in alter.get("cmds", ()) if "AlterTableCmd" in c]
+
+
 def _binary_compatible(old: str, new_tn: dict[str, Any]) -> bool:
     new = split_qname(type_name(new_tn, "public"))[1]
     old = split_qname(old)[1]
@@ -70,18 +75,24 @@ def _binary_compatible(old: str, new_tn: dict[str, Any]) -> bool:
     return old == "text" and new == "varchar" and not new_tn.get("typmods")
 
 
+_REWRITES = frozenset({"AT_AlterColumnType", "AT_AddColumn"})
+"""The ALTER TABLE subcommands that may rewrite the table."""
+
+
 class TableRewrite(Rule):
     id = "table-rewrite"
     visits = ("AlterTableStmt",)
 
     def visit(self, ctx: Context, st: Statement) -> None:
         n = st.node
+        cmds = [c for c in _commands(n) if c.get("subtype") in _REWRITES]
+        if not cmds:  # the common case, first
+            return
         name = ctx.state.rel(n["relation"])
         t = ctx.state.tables.get(name)
         if t is None or not ctx.existed_before_file(t.origin):
             return
-        for cmd in n.get("cmds", ()):
-            c = cmd.get("AlterTableCmd", {})
+        for c in cmds:
             sub = c.get("subtype")
             cd = c.get("def", {}).get("ColumnDef", {})
             if sub == "AT_AlterColumnType" and "typeName" in cd:
@@ -216,7 +227,7 @@ class CheckSubquery(Rule):
     visits = ("CreateStmt", "AlterTableStmt", "CreateDomainStmt", "AlterDomainStmt")
 
     def visit(self, ctx: Context, st: Statement) -> None:
-        for con in _constraints(st):
+        for con in _constraints(st, ctx.state.search_path):
             if con.get("contype") != "CONSTR_CHECK":
                 continue
             sub = next(iter_nodes(con.get("raw_expr", {}), "SubLink"), None)
@@ -227,13 +238,13 @@ class CheckSubquery(Rule):
                          "(\"cannot use subquery in check constraint\") and the file fails")
 
 
-def _constraints(st: Statement) -> list[dict[str, Any]]:
+def _constraints(st: Statement, search_path: str) -> list[dict[str, Any]]:
     """The constraints a CREATE TABLE / ALTER TABLE / CREATE or ALTER DOMAIN defines (a
     direct look at where they can be: the whole tree is not walked)."""
     n = st.node
-    if st.kind == "CreateStmt":
-        elts = n.get("tableElts", ())
-    elif st.kind == "AlterTableStmt":
+    if st.kind == "CreateStmt":  # found by the walk the state and other rules share
+        return table_definition(n, search_path).constraints
+    if st.kind == "AlterTableStmt":
         elts = [c.get("AlterTableCmd", {}).get("def", {}) for c in n.get("cmds", ())]
     else:
         elts = [*n.get("constraints", ()), n.get("def", {})]

@@ -13,7 +13,6 @@ from ._context import (
     Rule,
     _display,
     created_object,
-    exists_now,
     iter_kinds,
     iter_nodes,
     quote_ident,
@@ -30,6 +29,7 @@ from ._state import (
     shown,
     split_qname,
     split_sub_key,
+    table_definition,
     type_name,
 )
 
@@ -339,29 +339,11 @@ class UseBeforeCreate(Rule):
                         bool(n.get("missing_ok")))
 
 
-_USES_KEY = "\x00pgprobe_uses"
-
-
 def create_uses(n: dict[str, Any], search_path: str) -> list[tuple[bool, dict[str, Any]]]:
     """What a ``CreateStmt`` needs to exist, in order: ``(True, ColumnDef)`` for a column
     whose type is not built in, ``(False, Constraint)`` for a foreign key (cached in the
     node: a table has many columns, most of built-in types)."""
-    hit = n.get(_USES_KEY)
-    if hit is None:
-        hit = n[_USES_KEY] = []
-        for elt in n.get("tableElts", ()):
-            cd = elt.get("ColumnDef")
-            if cd is not None:
-                name = column_type(cd, search_path)
-                if name is not None and not name.startswith("pg_catalog."):
-                    hit.append((True, cd))
-                cons = [c["Constraint"] for c in cd.get("constraints", ()) if "Constraint" in c]
-            elif "Constraint" in elt:
-                cons = [elt["Constraint"]]
-            else:
-                continue
-            hit.extend((False, con) for con in cons if "pktable" in con)
-    return hit  # type: ignore[no-any-return]
+    return table_definition(n, search_path).uses
 
 
 # -- ordering: re-runs and duplicates ------------------------------------------------------
@@ -375,7 +357,7 @@ class NonIdempotent(Rule):
         if hit is None or st.guarded or hit[2]:
             return
         kind, name, _, loc = hit
-        origin = exists_now(ctx.state, kind, name)
+        origin = ctx.existing(st, kind, name)
         if origin is not None and origin.is_baseline:
             name = _display(kind, name)
             where = "in the baseline" if ctx.state.has_baseline else "in every new database"
@@ -398,7 +380,7 @@ class DuplicateCreate(Rule):
         kind, name, syntax_guard, loc = hit
         if syntax_guard and kind in ("function", "view", "extension", "schema"):
             return  # CREATE OR REPLACE FUNCTION/VIEW, ... IF NOT EXISTS: meant to be repeated
-        origin = exists_now(ctx.state, kind, name)
+        origin = ctx.existing(st, kind, name)
         if origin is not None and not origin.is_baseline:
             where = "earlier in this file" if origin.file_index == ctx.file_index else \
                 f"by {ctx.where(origin)}"

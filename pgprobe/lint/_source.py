@@ -136,6 +136,33 @@ class Placed:
         return self._pos
 
 
+_WIDE_RE = re.compile(r"[^\x00-\x7f]+")
+
+
+@dataclass
+class _WideChars:
+    """The characters of a text that take more than one byte in UTF-8: their char offsets,
+    their byte ranges, and the extra bytes up to and including each."""
+
+    chars: list[int] = field(default_factory=list)
+    byte_starts: list[int] = field(default_factory=list)
+    byte_ends: list[int] = field(default_factory=list)
+    extra: list[int] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, text: str) -> _WideChars:
+        w, extra = cls(), 0
+        for m in _WIDE_RE.finditer(text):
+            for i, ch in enumerate(m.group(), m.start()):
+                size = len(ch.encode("utf-8", "surrogatepass"))
+                w.chars.append(i)
+                w.byte_starts.append(i + extra)
+                extra += size - 1
+                w.byte_ends.append(i + extra + 1)
+                w.extra.append(extra)
+        return w
+
+
 class SourceFile:
     """One migration file: its text, Supabase version, line table and statements."""
 
@@ -150,6 +177,7 @@ class SourceFile:
         self._ascii = text.isascii()
         self._data: bytes | None = None
         self._lines: list[int] | None = None
+        self._wide: _WideChars | None = None
         self._stmts: list[Statement] | None = None
 
     @classmethod
@@ -176,9 +204,32 @@ class SourceFile:
         return self._data
 
     def char_of_byte(self, offset: int) -> int:
+        """Char offset of UTF-8 byte ``offset`` (a byte inside a character counts from the
+        character's start: as many characters as ``data[:offset]`` holds whole)."""
         if self._ascii:
             return offset
-        return len(self.data[:offset].decode("utf-8", "ignore"))
+        wide = self._wide_chars()
+        offset = min(offset, len(self.text) + (wide.extra[-1] if wide.extra else 0))
+        k = bisect.bisect_right(wide.byte_ends, offset)  # whole wide characters before it
+        partial = offset - wide.byte_starts[k] if k < len(wide.byte_starts) and \
+            wide.byte_starts[k] < offset else 0
+        return offset - partial - (wide.extra[k - 1] if k else 0)
+
+    def byte_of_char(self, char_pos: int) -> int:
+        """UTF-8 byte offset of char offset ``char_pos``."""
+        if self._ascii:
+            return char_pos
+        wide = self._wide_chars()
+        char_pos = min(char_pos, len(self.text))
+        k = bisect.bisect_left(wide.chars, char_pos)  # wide characters before it
+        return char_pos + (wide.extra[k - 1] if k else 0)
+
+    def _wide_chars(self) -> _WideChars:
+        """Where the multi-byte characters are (once per file: a position is then found by
+        bisection, not by re-encoding the text before it)."""
+        if self._wide is None:
+            self._wide = _WideChars.of(self.text)
+        return self._wide
 
     def line_col(self, pos: int) -> tuple[int, int]:
         """1-based line and column of a character offset."""
@@ -211,11 +262,6 @@ class SourceFile:
             out.append(Statement(kind, body, self, base + raw.get("stmt_location", 0),
                                  raw.get("stmt_len"), base=base))
         return out
-
-    def byte_of_char(self, char_pos: int) -> int:
-        if self._ascii:
-            return char_pos
-        return len(self.text[:char_pos].encode("utf-8"))
 
     # -- the robust path: split with the scanner, explain procedural statements -----
     def _parse_robustly(self) -> Iterator[Statement]:

@@ -173,7 +173,16 @@ def qualify(names: list[Any], default: str) -> str:
 
 def type_name(tn: dict[str, Any], default: str) -> str:
     """Qualified name of a ``TypeName`` node (builtins as ``pg_catalog.x``)."""
-    parts = [n["String"]["sval"] for n in tn.get("names", ()) if "String" in n]
+    names = tn.get("names", ())
+    if len(names) == 1:  # the common cases first: ``text``, ``pg_catalog.int8``
+        one = names[0].get("String")
+        if one is not None:
+            return _BUILTIN_QUALIFIED.get(one["sval"]) or _type_qname(default, one["sval"])
+    elif len(names) == 2:
+        first, second = names[0].get("String"), names[1].get("String")
+        if first is not None and second is not None:
+            return _type_qname(first["sval"], second["sval"])
+    parts = [n["String"]["sval"] for n in names if "String" in n]
     if len(parts) == 1:
         return qname(default, parts[0]) if parts[0] not in BUILTIN_TYPES else \
             f"pg_catalog.{parts[0]}"
@@ -182,42 +191,83 @@ def type_name(tn: dict[str, Any], default: str) -> str:
     return qname(parts[-2], parts[-1])
 
 
-_QTYPE = "\x00pgprobe_type"
+_TYPE_QNAMES: dict[tuple[str, str], str] = {}
 
 
-def column_type(cd: dict[str, Any], default: str) -> str | None:
-    """Qualified type of a ``ColumnDef`` (cached in the node: rules and state both ask)."""
-    hit = cd.get(_QTYPE)
-    if hit is None and "typeName" in cd:
-        # interned: the thousands of columns share a few type names (a smaller state)
-        hit = cd[_QTYPE] = sys.intern(type_name(cd["typeName"], default))
+def _type_qname(schema: str, name: str) -> str:
+    """:func:`qname` of a type, interned and remembered: thousands of columns share a
+    few type names (a smaller state, and each is built once)."""
+    key = (schema, name)
+    hit = _TYPE_QNAMES.get(key)
+    if hit is None:
+        if len(_TYPE_QNAMES) > 100_000:  # bounded, whatever a long-lived process lints
+            _TYPE_QNAMES.clear()
+        hit = _TYPE_QNAMES[key] = sys.intern(qname(schema, name))
     return hit
 
 
-_ELEMENTS = "\x00pgprobe_elements"
+def column_type(cd: dict[str, Any], default: str) -> str | None:
+    """Qualified type of a ``ColumnDef``."""
+    tn = cd.get("typeName")
+    return None if tn is None else type_name(tn, default)
+
+
+@dataclass(slots=True)
+class TableDefinition:
+    """What a ``CreateStmt`` defines and needs, from one walk of its elements (cached in
+    the node: the state and several rules ask; do not change it)."""
+
+    columns: dict[str, str]
+    """Column name -> qualified type, in order."""
+    constraint_names: list[str]
+    constraints: list[dict[str, Any]]
+    """Every ``Constraint`` node, of the columns and of the table, in order."""
+    uses: list[tuple[bool, dict[str, Any]]]
+    """What must exist first, in order: ``(True, ColumnDef)`` for a column whose type is
+    not built in, ``(False, Constraint)`` for a foreign key."""
+
+
+_DEFINITION = "\x00pgprobe_definition"
+
+
+def table_definition(node: dict[str, Any], default: str) -> TableDefinition:
+    """The :class:`TableDefinition` of a ``CreateStmt`` node."""
+    hit = node.get(_DEFINITION)
+    if hit is None:
+        hit = node[_DEFINITION] = _define_table(node.get("tableElts", ()), default)
+    return hit  # type: ignore[no-any-return]
+
+
+def _define_table(elements: list[dict[str, Any]], default: str) -> TableDefinition:
+    d = TableDefinition({}, [], [], [])
+    for elt in elements:
+        cd = elt.get("ColumnDef")
+        if cd is not None:
+            tn = cd.get("typeName")
+            qtype = None if tn is None else type_name(tn, default)
+            if qtype is not None:
+                d.columns[cd["colname"]] = qtype
+                if not qtype.startswith("pg_catalog."):
+                    d.uses.append((True, cd))
+            cons = [c["Constraint"] for c in cd.get("constraints", ()) if "Constraint" in c]
+        elif "Constraint" in elt:
+            cons = [elt["Constraint"]]
+        else:
+            continue
+        for con in cons:
+            d.constraints.append(con)
+            if con.get("conname"):
+                d.constraint_names.append(con["conname"])
+            if "pktable" in con:
+                d.uses.append((False, con))
+    return d
 
 
 def table_elements(node: dict[str, Any], default: str) -> tuple[dict[str, str], list[str]]:
     """Columns (name -> qualified type) and named constraints of a ``CreateStmt``, in
     order (cached in the node; do not change them)."""
-    hit = node.get(_ELEMENTS)
-    if hit is None:
-        columns: dict[str, str] = {}
-        constraints: list[str] = []
-        for elt in node.get("tableElts", ()):
-            cd = elt.get("ColumnDef")
-            if cd is not None:
-                qtype = column_type(cd, default)
-                if qtype is not None:
-                    columns[cd["colname"]] = qtype
-                for con in cd.get("constraints", ()):
-                    cname = con.get("Constraint", {}).get("conname")
-                    if cname:
-                        constraints.append(cname)
-            elif "Constraint" in elt and elt["Constraint"].get("conname"):
-                constraints.append(elt["Constraint"]["conname"])
-        hit = node[_ELEMENTS] = (columns, constraints)
-    return hit  # type: ignore[no-any-return]
+    d = table_definition(node, default)
+    return d.columns, d.constraint_names
 
 
 BUILTIN_TYPES = frozenset(
@@ -237,6 +287,7 @@ BUILTIN_TYPES = frozenset(
         "aclitem", "refcursor"
     ]
 )
+_BUILTIN_QUALIFIED = {t: sys.intern(f"pg_catalog.{t}") for t in BUILTIN_TYPES}
 
 #: Tables and views that well-known extensions add to the schema they are installed in.
 EXTENSION_RELATIONS = frozenset(
