@@ -7,12 +7,17 @@
 4. the inverse of every many-to-one and one-to-one;
 5. computed relationships (functions) override detected ones of the same name;
 6. only relationships between exposed schemas are kept (and no hidden junctions).
+
+Each relationship goes into its group of the map as it is made, step after step, which
+gives the map PostgREST's order of keys and relationships (see ``_MapBuilder``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import cached_property
+from operator import attrgetter
 
 from .._gc import paused_collector
 from ..catalog._model import Constraint, Function, Relation, Snapshot
@@ -24,6 +29,11 @@ RelMap = dict[tuple[QualifiedName, str], list[AnyRelationship]]
 _VIEW_KINDS = ("view", "materialized_view")
 _PK_TABLE_KINDS = ("table", "partitioned_table")
 _new = object.__new__
+_tuple_new = tuple.__new__  # QN(schema, name) without the NamedTuple's Python-level __new__
+_by_name = attrgetter("name")
+_target_name = attrgetter("foreign_table.name")
+_same_cardinality_key = attrgetter("is_self", "constraint", "columns", "is_parent",
+                                   "table_is_view", "foreign_table_is_view")
 
 
 def _relationship(table: QN, foreign_table: QN, cardinality: str, constraint: str | None = None,
@@ -32,12 +42,24 @@ def _relationship(table: QN, foreign_table: QN, cardinality: str, constraint: st
                   table_is_view: bool = False, foreign_table_is_view: bool = False
                   ) -> Relationship:
     """``Relationship(...)`` without the frozen dataclass's per-field ``object.__setattr__``
-    (an index of 20,000 tables builds about 90,000 of them); the same object."""
+    (an index of 20,000 tables builds about 90,000 of them); the same object.
+
+    The fields are set one by one in their declared order: the instance dict then shares
+    its keys with the class's other instances (half the memory of ``__dict__.update``).
+    The two hot loops below (foreign keys, inverses) inline the same assignments.
+    """
     rel = _new(Relationship)
-    rel.__dict__.update(table=table, foreign_table=foreign_table, cardinality=cardinality,
-                        constraint=constraint, columns=columns, is_self=is_self,
-                        is_parent=is_parent, junction=junction, table_is_view=table_is_view,
-                        foreign_table_is_view=foreign_table_is_view)
+    d = rel.__dict__
+    d["table"] = table
+    d["foreign_table"] = foreign_table
+    d["cardinality"] = cardinality
+    d["constraint"] = constraint
+    d["columns"] = columns
+    d["is_self"] = is_self
+    d["is_parent"] = is_parent
+    d["junction"] = junction
+    d["table_is_view"] = table_is_view
+    d["foreign_table_is_view"] = foreign_table_is_view
     return rel
 
 
@@ -63,40 +85,6 @@ def _is_partition_clone(fk: Constraint, fks: list[Constraint], by_name: dict[str
         ancestors.add(ref.partition_of)
         ref = by_name.get(ref.partition_of)
     return any(o is not fk and o.columns == fk.columns and o.ref in ancestors for o in fks)
-
-
-def _fk_relationships(snapshot: Snapshot, by_name: dict[str, Relation] | None = None
-                      ) -> list[Relationship]:
-    """Step 1: one many-to-one (or one-to-one) per foreign key, as ``allM2OandO2ORels``."""
-    if by_name is None:
-        by_name = {r.qualified_name: r for r in snapshot.relations}
-    has_partitions = any(r.partition_of for r in snapshot.relations)
-    out: list[Relationship] = []
-    for rel in snapshot.relations:
-        fks = [c for c in rel.constraints if c.kind == "foreign"]
-        if not fks:
-            continue
-        keys = [frozenset(c.columns) for c in rel.constraints if c.kind in ("primary", "unique")]
-        origin = QN(rel.schema, rel.name)
-        for fk in sorted(fks, key=lambda c: c.name):
-            if fk.inherited:  # conparentid <> 0: PostgreSQL's own copy, not a relationship
-                continue
-            # Snapshots saved before `inherited` existed: recognise the copies by shape.
-            if rel.partition_of and _is_inherited_partition_fk(rel, fk.name, by_name):
-                continue
-            if has_partitions and _is_partition_clone(fk, fks, by_name):
-                continue
-            if not fk.ref_table or len(fk.columns) != len(fk.ref_columns) or not fk.columns:
-                continue
-            target = QN(fk.ref_schema or rel.schema, fk.ref_table)
-            cols = tuple(zip(fk.columns, fk.ref_columns, strict=True))
-            one_to_one = frozenset(fk.columns) in keys
-            out.append(_relationship(
-                table=origin, foreign_table=target,
-                cardinality="o2o" if one_to_one else "m2o",
-                constraint=fk.name, columns=cols, is_self=origin == target,
-            ))
-    return out
 
 
 class _Lineage:
@@ -160,19 +148,6 @@ def _view_relationships(rels: list[Relationship], lineage: _Lineage) -> list[Rel
     return out
 
 
-def _primary_keys(snapshot: Snapshot, lineage: _Lineage) -> dict[QN, frozenset[str]]:
-    """Primary key columns of tables, and of views through their lineage (first exposure)."""
-    pks: dict[QN, set[str]] = {}
-    for rel in snapshot.relations:
-        pk = rel.primary_key
-        if pk is None or rel.kind not in _PK_TABLE_KINDS:
-            continue
-        pks[QN(rel.schema, rel.name)] = set(pk.columns)
-        for view, per in lineage.views_exposing(QN(rel.schema, rel.name), pk.columns):
-            pks.setdefault(view, set()).update(cols[0] for cols in per)
-    return {k: frozenset(v) for k, v in pks.items()}
-
-
 def ordered_primary_keys(snapshot: Snapshot, schemas: Sequence[str]) -> dict[QN, tuple[str, ...]]:
     """Primary key columns as PostgREST's schema cache lists them: a table's sorted by name,
     a view's inherited through lineage in key order (first exposure of each key column)."""
@@ -187,51 +162,6 @@ def ordered_primary_keys(snapshot: Snapshot, schemas: Sequence[str]) -> dict[QN,
             cols = out.setdefault(view, [])
             cols += [c[0] for c in per if c[0] not in cols]
     return {k: tuple(v) for k, v in out.items()}
-
-
-def _m2m_relationships(rels: list[Relationship], pks: dict[QN, frozenset[str]]) -> list[Relationship]:
-    """Step 3: a junction J with FKs to T and FT whose columns all lie in J's primary key."""
-    from_table: dict[QN, list[Relationship]] = defaultdict(list)
-    for r in rels:
-        if r.cardinality == "m2o":
-            from_table[r.table].append(r)
-    out: list[Relationship] = []
-    for jt, outgoing in from_table.items():
-        pk = pks.get(jt, frozenset())
-        if not pk or len(outgoing) < 2:
-            continue
-        # both FKs' columns must lie in the PK: pair only those (same order as all pairs)
-        inside = [r for r in outgoing if all(c in pk for c, _ in r.columns)]
-        for r1 in inside:
-            for r2 in inside:
-                if r1.constraint == r2.constraint:
-                    continue
-                t, ft = r1.foreign_table, r2.foreign_table
-                junction = Junction(
-                    table=jt, constraint1=r1.constraint or "", constraint2=r2.constraint or "",
-                    source_columns=tuple((b, a) for a, b in r1.columns),
-                    target_columns=tuple((b, a) for a, b in r2.columns),
-                )
-                out.append(_relationship(t, ft, "m2m", None, (), t == ft, False, junction,
-                                        table_is_view=r1.foreign_table_is_view,
-                                        foreign_table_is_view=r2.foreign_table_is_view))
-    return out
-
-
-def _inverses(rels: list[Relationship]) -> list[Relationship]:
-    """Step 4: each many-to-one gets its one-to-many, each one-to-one its other side."""
-    out: list[Relationship] = []
-    for r in rels:
-        if r.cardinality not in ("m2o", "o2o"):
-            continue
-        out.append(_relationship(
-            table=r.foreign_table, foreign_table=r.table,
-            cardinality="o2m" if r.cardinality == "m2o" else "o2o",
-            constraint=r.constraint, columns=tuple([(b, a) for a, b in r.columns]),
-            is_self=r.is_self, is_parent=(not r.is_parent) if r.cardinality == "o2o" else False,
-            table_is_view=r.foreign_table_is_view, foreign_table_is_view=r.table_is_view,
-        ))
-    return out
 
 
 def _row_type_relation(type_schema: str, type_name: str, display: str,
@@ -278,30 +208,273 @@ def build_relationship_map(snapshot: Snapshot, schemas: Sequence[str]) -> RelMap
 
 
 def _build_map(snapshot: Snapshot, schemas: Sequence[str]) -> RelMap:
-    exposed = set(schemas)
-    relations = {r.qualified_name: r for r in snapshot.relations}
-    lineage = _Lineage(snapshot, schemas)
+    return _MapBuilder(snapshot, schemas).build()
 
-    base = _fk_relationships(snapshot, relations)
-    with_views = base + _view_relationships(base, lineage)
-    with_m2m = with_views + _m2m_relationships(with_views, _primary_keys(snapshot, lineage))
-    rels = with_m2m + _inverses(with_m2m)
 
-    by_pair: dict[tuple[QN, QN], list[AnyRelationship]] = defaultdict(list)
-    for r in rels:
-        by_pair[(r.table, r.foreign_table)].append(r)
-    for c in _computed_relationships(snapshot.functions, relations):
-        by_pair[(c.table, c.function)] = [c]
+def _sort_key(rel: AnyRelationship) -> tuple[object, ...]:
+    return rel.sort_key()
 
-    out: RelMap = {}
-    for (table, other), group in by_pair.items():
-        if table.schema not in exposed:
-            continue
-        kept = [r for r in group if r.foreign_table.schema in exposed and not (
-            isinstance(r, Relationship) and r.junction is not None
-            and r.junction.table.schema not in exposed)]
-        out.setdefault((table, other.schema), []).extend(kept)
-    for group in out.values():
-        if len(group) > 1:
-            group.sort(key=lambda r: r.sort_key())
-    return out
+
+def _sort_group(group: list[AnyRelationship]) -> None:
+    """``group.sort(key=sort_key)`` for a group of foreign-key relationships of one origin
+    to one schema, with keys compared in C.
+
+    Their ``sort_key`` is ``(0, origin, foreign table, is_self, (cardinality's rank,
+    constraint, columns, is_parent), table_is_view, foreign_table_is_view)`` (a junction
+    key instead of the constraint for many-to-many); origin and foreign table's schema are
+    the same for all. So: sort by the foreign table's name, then each run of one foreign
+    table by the rest of the key, which for one cardinality (not many-to-many) is the
+    attribute tuple ``_same_cardinality_key``; any other run by the whole key. Both sorts
+    are stable, so ties keep the order they came in, as one sort by ``sort_key`` would.
+    """
+    group.sort(key=_target_name)
+    names = list(map(_target_name, group))
+    if len(set(names)) == len(names):
+        return
+    start = 0
+    for end in range(1, len(group) + 1):
+        if end == len(group) or names[end] != names[start]:
+            if end - start > 1:
+                run = group[start:end]
+                cards = {r.cardinality for r in run}
+                uniform = len(cards) == 1 and "m2m" not in cards
+                run.sort(key=_same_cardinality_key if uniform else _sort_key)
+                group[start:end] = run
+            start = end
+
+
+class _MapBuilder:
+    """The steps of the module docstring, each placing what it makes straight into its group.
+
+    PostgREST's map (and so ours) holds the keys ``(origin, schema of the target)`` in the
+    order in which the steps first produce a relationship for them (foreign keys, views,
+    many-to-many, inverses, computed), each group sorted by PostgREST's ``Ord``
+    (``sort_key``). A key whose relationships are all filtered out keeps an empty group; a
+    computed relationship replaces every detected one of the same (origin, name) pair.
+    Inverses that could never be kept (their origin's schema is not exposed) are not made.
+    """
+
+    def __init__(self, snapshot: Snapshot, schemas: Sequence[str]) -> None:
+        self.snapshot = snapshot
+        self.exposed = frozenset(schemas)
+        self.lineage = _Lineage(snapshot, schemas)
+        self.map: RelMap = {}
+        self.computed: dict[tuple[QN, QN], ComputedRelationship] = {}
+        if any(fn.return_type_relation for fn in snapshot.functions):
+            for c in _computed_relationships(snapshot.functions, self.by_name):
+                self.computed[(c.table, c.function)] = c  # the last of one pair wins
+        self.replaced = {function for _, function in self.computed}
+        # Junction candidates: origin -> its many-to-one relationships, in PostgREST's
+        # order. A table enters only if one of its own FKs lies in its primary key: a
+        # table none of whose FKs does can pair none (its copies through views have the
+        # same columns), and where it would have entered does not change the others' order.
+        self.outgoing: dict[QN, list[Relationship]] = {}
+        self.table_keys: dict[QN, frozenset[str]] = {}  # primary keys of tables with FKs
+
+    def build(self) -> RelMap:
+        base = self.foreign_keys()
+        through_views = self.views(base)
+        self.many_to_many()
+        self.inverses(base)
+        self.inverses(through_views)
+        self.place_computed()
+        for key, group in self.map.items():
+            if len(group) > 1:
+                if key[0] in self.computed_origins:
+                    group.sort(key=_sort_key)
+                else:
+                    _sort_group(group)
+        return self.map
+
+    # -- lookups, made only when a step needs them ----------------------
+    @cached_property
+    def by_name(self) -> dict[str, Relation]:
+        return {f"{r.schema}.{r.name}": r for r in self.snapshot.relations}
+
+    @cached_property
+    def computed_origins(self) -> set[QN]:
+        return {table for table, _ in self.computed}
+
+    @cached_property
+    def view_keys(self) -> dict[QN, frozenset[str]]:
+        """Primary keys of views through lineage: for each base table whose whole key a view
+        exposes, the first view column exposing each key column."""
+        exposing = self.lineage.exposed
+        bases = {(r.schema, r.name): r for r in self.snapshot.relations
+                 if (r.schema, r.name) in exposing and r.kind in _PK_TABLE_KINDS}
+        keys: dict[QN, set[str]] = {}
+        for table in exposing:
+            pk = bases[table].primary_key if table in bases else None
+            if pk is None:
+                continue
+            for view, per in self.lineage.views_exposing(table, pk.columns):
+                keys.setdefault(view, set()).update(cols[0] for cols in per)
+        return {k: frozenset(v) for k, v in keys.items()}
+
+    def primary_key(self, name: QN) -> frozenset[str]:
+        """A junction candidate's primary key columns: a table's own, a view's through
+        lineage (a candidate is a table with FKs or a view)."""
+        if name in self.table_keys:
+            return self.table_keys[name]
+        return self.view_keys.get(name, frozenset())
+
+    # -- step 1 ----------------------------------------------------------
+    def foreign_keys(self) -> list[Relationship]:
+        """One many-to-one (or one-to-one) per foreign key, as ``allM2OandO2ORels``."""
+        has_partitions = any(r.partition_of for r in self.snapshot.relations)
+        base: list[Relationship] = []
+        for rel in self.snapshot.relations:
+            fks = [c for c in rel.constraints if c.kind == "foreign"]
+            if fks:
+                base += self._relationships_of(rel, self._usable(rel, fks, has_partitions))
+        self.place(base)
+        return base
+
+    def _usable(self, rel: Relation, fks: list[Constraint], has_partitions: bool
+                ) -> list[Constraint]:
+        """The FKs PostgREST reads, by name: not PostgreSQL's partition copies, complete."""
+        if len(fks) > 1:
+            fks = sorted(fks, key=_by_name)
+        if has_partitions:
+            by_name = self.by_name
+            fks = [fk for fk in fks if not (
+                rel.partition_of and _is_inherited_partition_fk(rel, fk.name, by_name)
+            ) and not _is_partition_clone(fk, fks, by_name)]
+        return [fk for fk in fks if not fk.inherited and fk.ref_table and fk.columns
+                and len(fk.columns) == len(fk.ref_columns)]
+
+    def _relationships_of(self, rel: Relation, fks: list[Constraint]) -> list[Relationship]:
+        """The relationships of one table's usable FKs; records it as a junction candidate."""
+        keyed = [c for c in rel.constraints if c.kind in ("primary", "unique")]
+        keys = [frozenset(c.columns) for c in keyed]
+        pk = next((k for c, k in zip(keyed, keys, strict=True) if c.kind == "primary"), None)
+        schema = rel.schema
+        origin = _tuple_new(QN, (schema, rel.name))
+        self.table_keys[origin] = pk if pk is not None and rel.kind in _PK_TABLE_KINDS \
+            else frozenset()
+        made = []
+        junction_candidate = False
+        for fk in fks:
+            cols, refs = fk.columns, fk.ref_columns
+            target = _tuple_new(QN, (fk.ref_schema or schema, fk.ref_table))
+            card = "o2o" if keys and frozenset(cols) in keys else "m2o"
+            if card == "m2o" and pk is not None and pk.issuperset(cols):
+                junction_candidate = True
+            r = _new(Relationship)
+            d = r.__dict__  # the fields in declared order: see _relationship
+            d["table"] = origin
+            d["foreign_table"] = target
+            d["cardinality"] = card
+            d["constraint"] = fk.name
+            d["columns"] = (((cols[0], refs[0]),) if len(cols) == 1
+                            else tuple(zip(cols, refs, strict=True)))
+            d["is_self"] = origin == target
+            d["is_parent"] = False
+            d["junction"] = None
+            d["table_is_view"] = False
+            d["foreign_table_is_view"] = False
+            made.append(r)
+        if junction_candidate and rel.kind in _PK_TABLE_KINDS:
+            self.outgoing.setdefault(origin, []).extend(
+                r for r in made if r.cardinality == "m2o")
+        return made
+
+    # -- steps 2 and 3 ---------------------------------------------------
+    def views(self, base: list[Relationship]) -> list[Relationship]:
+        """Copies of the foreign keys whose table or foreign table a view exposes."""
+        exposing = self.lineage.exposed
+        if not exposing:
+            return []
+        seen = [r for r in base if r.table in exposing or r.foreign_table in exposing]
+        made = _view_relationships(seen, self.lineage)
+        self.place(made)
+        for r in made:
+            if r.cardinality == "m2o":
+                self.outgoing.setdefault(r.table, []).append(r)
+        return made
+
+    def many_to_many(self) -> None:
+        """A junction J with FKs to T and FT whose columns all lie in J's primary key."""
+        made: list[Relationship] = []
+        for jt, outgoing in self.outgoing.items():
+            if len(outgoing) < 2:
+                continue
+            pk = self.primary_key(jt)
+            if not pk:
+                continue
+            # both FKs' columns must lie in the PK: pair only those (same order as all pairs)
+            inside = [r for r in outgoing if all(c in pk for c, _ in r.columns)]
+            for r1 in inside:
+                for r2 in inside:
+                    if r1.constraint == r2.constraint:
+                        continue
+                    t, ft = r1.foreign_table, r2.foreign_table
+                    junction = Junction(
+                        table=jt, constraint1=r1.constraint or "", constraint2=r2.constraint or "",
+                        source_columns=tuple((b, a) for a, b in r1.columns),
+                        target_columns=tuple((b, a) for a, b in r2.columns),
+                    )
+                    made.append(_relationship(t, ft, "m2m", None, (), t == ft, False, junction,
+                                              table_is_view=r1.foreign_table_is_view,
+                                              foreign_table_is_view=r2.foreign_table_is_view))
+        self.place(made)
+
+    # -- step 4 ----------------------------------------------------------
+    def inverses(self, rels: list[Relationship]) -> None:
+        """Each many-to-one gets its one-to-many, each one-to-one its other side (``rels``
+        are many-to-one and one-to-one only: foreign keys and their copies through views)."""
+        exposed, groups = self.exposed, self.map
+        computed, replaced = self.computed, self.replaced
+        for r in rels:
+            table, target = r.foreign_table, r.table
+            if table.schema not in exposed:
+                continue
+            key = (table, target.schema)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = []
+            if target.schema not in exposed or (target in replaced and (table, target) in computed):
+                continue
+            cols, card = r.columns, r.cardinality
+            inverse = _new(Relationship)
+            d = inverse.__dict__  # the fields in declared order: see _relationship
+            d["table"] = table
+            d["foreign_table"] = target
+            d["cardinality"] = "o2m" if card == "m2o" else "o2o"
+            d["constraint"] = r.constraint
+            d["columns"] = (((cols[0][1], cols[0][0]),) if len(cols) == 1
+                            else tuple([(b, a) for a, b in cols]))
+            d["is_self"] = r.is_self
+            d["is_parent"] = (not r.is_parent) if card == "o2o" else False
+            d["junction"] = None
+            d["table_is_view"] = r.foreign_table_is_view
+            d["foreign_table_is_view"] = r.table_is_view
+            group.append(inverse)
+
+    # -- steps 5 and 6 ---------------------------------------------------
+    def place(self, rels: list[Relationship]) -> None:
+        """Put each relationship in its group, keeping only those between exposed schemas
+        (junction included) that no computed relationship replaces."""
+        exposed, groups = self.exposed, self.map
+        computed, replaced = self.computed, self.replaced
+        for r in rels:
+            table, target = r.table, r.foreign_table
+            if table.schema not in exposed:
+                continue
+            key = (table, target.schema)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = []
+            if target.schema not in exposed or (
+                    r.junction is not None and r.junction.table.schema not in exposed):
+                continue
+            if not (target in replaced and (table, target) in computed):
+                group.append(r)
+
+    def place_computed(self) -> None:
+        for (table, function), c in self.computed.items():
+            if table.schema not in self.exposed:
+                continue
+            group = self.map.setdefault((table, function.schema), [])
+            if c.foreign_table.schema in self.exposed:
+                group.append(c)
