@@ -243,6 +243,17 @@ def _sort_group(group: list[AnyRelationship]) -> None:
             start = end
 
 
+def _inverse(r: Relationship) -> Relationship:
+    """Step 4 for one many-to-one (its one-to-many) or one-to-one (its other side)."""
+    return _relationship(
+        table=r.foreign_table, foreign_table=r.table,
+        cardinality="o2m" if r.cardinality == "m2o" else "o2o",
+        constraint=r.constraint, columns=tuple([(b, a) for a, b in r.columns]),
+        is_self=r.is_self, is_parent=(not r.is_parent) if r.cardinality == "o2o" else False,
+        table_is_view=r.foreign_table_is_view, foreign_table_is_view=r.table_is_view,
+    )
+
+
 class _MapBuilder:
     """The steps of the module docstring, each placing what it makes straight into its group.
 
@@ -251,7 +262,7 @@ class _MapBuilder:
     many-to-many, inverses, computed), each group sorted by PostgREST's ``Ord``
     (``sort_key``). A key whose relationships are all filtered out keeps an empty group; a
     computed relationship replaces every detected one of the same (origin, name) pair.
-    Inverses that could never be kept (their origin's schema is not exposed) are not made.
+    Inverses whose origin's schema is not exposed (never kept, no key) are not made.
     """
 
     def __init__(self, snapshot: Snapshot, schemas: Sequence[str]) -> None:
@@ -270,13 +281,14 @@ class _MapBuilder:
         # same columns), and where it would have entered does not change the others' order.
         self.outgoing: dict[QN, list[Relationship]] = {}
         self.table_keys: dict[QN, frozenset[str]] = {}  # primary keys of tables with FKs
+        self.fk_inverses: list[Relationship] = []  # made in step 1, placed in step 4
 
     def build(self) -> RelMap:
         base = self.foreign_keys()
         through_views = self.views(base)
         self.many_to_many()
-        self.inverses(base)
-        self.inverses(through_views)
+        self.place(self.fk_inverses)
+        self.place([_inverse(r) for r in through_views if r.foreign_table.schema in self.exposed])
         self.place_computed()
         for key, group in self.map.items():
             if len(group) > 1:
@@ -327,7 +339,6 @@ class _MapBuilder:
             fks = [c for c in rel.constraints if c.kind == "foreign"]
             if fks:
                 base += self._relationships_of(rel, self._usable(rel, fks, has_partitions))
-        self.place(base)
         return base
 
     def _usable(self, rel: Relation, fks: list[Constraint], has_partitions: bool
@@ -344,37 +355,71 @@ class _MapBuilder:
                 and len(fk.columns) == len(fk.ref_columns)]
 
     def _relationships_of(self, rel: Relation, fks: list[Constraint]) -> list[Relationship]:
-        """The relationships of one table's usable FKs; records it as a junction candidate."""
-        keyed = [c for c in rel.constraints if c.kind in ("primary", "unique")]
-        keys = [frozenset(c.columns) for c in keyed]
-        pk = next((k for c, k in zip(keyed, keys, strict=True) if c.kind == "primary"), None)
-        schema = rel.schema
+        """Step 1 for one table, done while its constraints are at hand: its FKs'
+        relationships (placed), their inverses (for step 4), the table as a junction
+        candidate. Relationship objects are built as in ``_relationship``, inline."""
+        keys = [c for c in rel.constraints if c.kind in ("primary", "unique")]
+        # one-to-one: the FK columns are exactly a key's (as sets); PostgreSQL allows no
+        # repeated column in a key, so a one-column FK needs a one-column key
+        single_keys = {c.columns[0] for c in keys if len(c.columns) == 1}
+        primary = next((c for c in keys if c.kind == "primary"), None)
+        pk = frozenset(primary.columns) if primary is not None else None
+        schema, is_table = rel.schema, rel.kind in _PK_TABLE_KINDS
         origin = _tuple_new(QN, (schema, rel.name))
-        self.table_keys[origin] = pk if pk is not None and rel.kind in _PK_TABLE_KINDS \
-            else frozenset()
+        self.table_keys[origin] = pk if pk is not None and is_table else frozenset()
+        exposed, groups, computed, inverses = self.exposed, self.map, self.computed, self.fk_inverses
+        placed = schema in exposed  # otherwise: no key, nothing kept
         made = []
         junction_candidate = False
+        group: list[AnyRelationship] = []
+        group_schema = None
         for fk in fks:
-            cols, refs = fk.columns, fk.ref_columns
-            target = _tuple_new(QN, (fk.ref_schema or schema, fk.ref_table))
-            card = "o2o" if keys and frozenset(cols) in keys else "m2o"
-            if card == "m2o" and pk is not None and pk.issuperset(cols):
+            cols, refs, constraint = fk.columns, fk.ref_columns, fk.name
+            target_schema = fk.ref_schema or schema
+            target = _tuple_new(QN, (target_schema, fk.ref_table))
+            one_to_one = (cols[0] in single_keys if len(cols) == 1
+                          else frozenset(cols) in [frozenset(c.columns) for c in keys])
+            if not one_to_one and pk is not None and pk.issuperset(cols):
                 junction_candidate = True
+            single, is_self = len(cols) == 1, origin == target
             r = _new(Relationship)
-            d = r.__dict__  # the fields in declared order: see _relationship
+            d = r.__dict__
             d["table"] = origin
             d["foreign_table"] = target
-            d["cardinality"] = card
-            d["constraint"] = fk.name
-            d["columns"] = (((cols[0], refs[0]),) if len(cols) == 1
-                            else tuple(zip(cols, refs, strict=True)))
-            d["is_self"] = origin == target
+            d["cardinality"] = "o2o" if one_to_one else "m2o"
+            d["constraint"] = constraint
+            d["columns"] = ((cols[0], refs[0]),) if single else tuple(zip(cols, refs, strict=True))
+            d["is_self"] = is_self
             d["is_parent"] = False
             d["junction"] = None
             d["table_is_view"] = False
             d["foreign_table_is_view"] = False
             made.append(r)
-        if junction_candidate and rel.kind in _PK_TABLE_KINDS:
+            if placed:
+                if target_schema != group_schema:
+                    group_schema = target_schema
+                    found = groups.get((origin, target_schema))
+                    if found is None:
+                        found = groups[(origin, target_schema)] = []
+                    group = found
+                if target_schema in exposed and not (computed and (origin, target) in computed):
+                    group.append(r)
+            if target_schema in exposed:  # the inverse has a key (origin: the target)
+                inverse = _new(Relationship)
+                d = inverse.__dict__
+                d["table"] = target
+                d["foreign_table"] = origin
+                d["cardinality"] = "o2o" if one_to_one else "o2m"
+                d["constraint"] = constraint
+                d["columns"] = (((refs[0], cols[0]),) if single
+                                else tuple(zip(refs, cols, strict=True)))
+                d["is_self"] = is_self
+                d["is_parent"] = one_to_one  # the referenced side of a one-to-one
+                d["junction"] = None
+                d["table_is_view"] = False
+                d["foreign_table_is_view"] = False
+                inverses.append(inverse)
+        if junction_candidate and is_table:
             self.outgoing.setdefault(origin, []).extend(
                 r for r in made if r.cardinality == "m2o")
         return made
@@ -419,39 +464,7 @@ class _MapBuilder:
                                               foreign_table_is_view=r2.foreign_table_is_view))
         self.place(made)
 
-    # -- step 4 ----------------------------------------------------------
-    def inverses(self, rels: list[Relationship]) -> None:
-        """Each many-to-one gets its one-to-many, each one-to-one its other side (``rels``
-        are many-to-one and one-to-one only: foreign keys and their copies through views)."""
-        exposed, groups = self.exposed, self.map
-        computed, replaced = self.computed, self.replaced
-        for r in rels:
-            table, target = r.foreign_table, r.table
-            if table.schema not in exposed:
-                continue
-            key = (table, target.schema)
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = []
-            if target.schema not in exposed or (target in replaced and (table, target) in computed):
-                continue
-            cols, card = r.columns, r.cardinality
-            inverse = _new(Relationship)
-            d = inverse.__dict__  # the fields in declared order: see _relationship
-            d["table"] = table
-            d["foreign_table"] = target
-            d["cardinality"] = "o2m" if card == "m2o" else "o2o"
-            d["constraint"] = r.constraint
-            d["columns"] = (((cols[0][1], cols[0][0]),) if len(cols) == 1
-                            else tuple([(b, a) for a, b in cols]))
-            d["is_self"] = r.is_self
-            d["is_parent"] = (not r.is_parent) if card == "o2o" else False
-            d["junction"] = None
-            d["table_is_view"] = r.foreign_table_is_view
-            d["foreign_table_is_view"] = r.table_is_view
-            group.append(inverse)
-
-    # -- steps 5 and 6 ---------------------------------------------------
+    # -- steps 4 to 6 ----------------------------------------------------
     def place(self, rels: list[Relationship]) -> None:
         """Put each relationship in its group, keeping only those between exposed schemas
         (junction included) that no computed relationship replaces."""
