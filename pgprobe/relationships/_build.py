@@ -15,7 +15,7 @@ gives the map PostgREST's order of keys and relationships (see ``_MapBuilder``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from operator import attrgetter
 
@@ -63,7 +63,8 @@ def _relationship(table: QN, foreign_table: QN, cardinality: str, constraint: st
     return rel
 
 
-def _is_inherited_partition_fk(rel: Relation, fk_name: str, parents: dict[str, Relation]) -> bool:
+def _is_inherited_partition_fk(rel: Relation, fk_name: str, parents: Mapping[str, Relation]
+                               ) -> bool:
     """A partition's copy of its parent's FK (``conparentid <> 0``) is not a relationship."""
     parent = parents.get(rel.partition_of or "")
     if parent is None:
@@ -71,7 +72,8 @@ def _is_inherited_partition_fk(rel: Relation, fk_name: str, parents: dict[str, R
     return any(c.kind == "foreign" and c.name == fk_name for c in parent.constraints)
 
 
-def _is_partition_clone(fk: Constraint, fks: list[Constraint], by_name: dict[str, Relation]) -> bool:
+def _is_partition_clone(fk: Constraint, fks: list[Constraint], by_name: Mapping[str, Relation]
+                        ) -> bool:
     """The per-partition copies PostgreSQL adds for an FK to a partitioned table.
 
     They reference a partition and duplicate another FK of the same table (same columns)
@@ -165,7 +167,7 @@ def ordered_primary_keys(snapshot: Snapshot, schemas: Sequence[str]) -> dict[QN,
 
 
 def _row_type_relation(type_schema: str, type_name: str, display: str,
-                       relations: dict[str, Relation]) -> Relation | None:
+                       relations: Mapping[str, Relation]) -> Relation | None:
     if display.endswith("]"):
         return None
     name = type_name or display.rsplit(".", 1)[-1].strip('"')
@@ -173,7 +175,7 @@ def _row_type_relation(type_schema: str, type_name: str, display: str,
 
 
 def _computed_relationships(functions: Iterable[Function],
-                            relations: dict[str, Relation]) -> list[ComputedRelationship]:
+                            relations: Mapping[str, Relation]) -> list[ComputedRelationship]:
     """Step 5: ``f(table_row) returns [setof] table_row`` (``allComputedRels``)."""
     out: list[ComputedRelationship] = []
     for fn in functions:
@@ -184,7 +186,7 @@ def _computed_relationships(functions: Iterable[Function],
         if arg.mode == "variadic":
             continue
         table = _row_type_relation(arg.type_schema, arg.base_type, arg.type, relations)
-        target = relations.get(fn.return_type_relation)
+        target = relations.get(fn.return_type_relation) if table is not None else None
         if table is None or target is None:
             continue
         rows = getattr(fn, "rows", None)
@@ -241,6 +243,38 @@ def _sort_group(group: list[AnyRelationship]) -> None:
                 run.sort(key=_same_cardinality_key if uniform else _sort_key)
                 group[start:end] = run
             start = end
+
+
+class _RelationsByName(Mapping[str, Relation]):
+    """``{"schema.name": relation}``, built on the first lookup that could find something.
+
+    Step 5 looks up the row type of every one-argument function; most take no row type
+    (``bigint``, ``pg_catalog`` types): a name none of whose ``schema.`` prefixes is a
+    schema with relations cannot be found, and is answered without the whole dict.
+    """
+
+    def __init__(self, relations: Sequence[Relation]) -> None:
+        self.relations = relations
+
+    @cached_property
+    def _schemas(self) -> set[str]:
+        return {r.schema for r in self.relations}
+
+    @cached_property
+    def _by_name(self) -> dict[str, Relation]:
+        return {f"{r.schema}.{r.name}": r for r in self.relations}
+
+    def __getitem__(self, name: str) -> Relation:
+        schemas = self._schemas
+        if not any(ch == "." and name[:i] in schemas for i, ch in enumerate(name)):
+            raise KeyError(name)
+        return self._by_name[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_name)
+
+    def __len__(self) -> int:
+        return len(self._by_name)
 
 
 def _inverse(r: Relationship) -> Relationship:
@@ -300,8 +334,8 @@ class _MapBuilder:
 
     # -- lookups, made only when a step needs them ----------------------
     @cached_property
-    def by_name(self) -> dict[str, Relation]:
-        return {f"{r.schema}.{r.name}": r for r in self.snapshot.relations}
+    def by_name(self) -> _RelationsByName:
+        return _RelationsByName(self.snapshot.relations)
 
     @cached_property
     def computed_origins(self) -> set[QN]:
