@@ -316,10 +316,11 @@ class _MapBuilder:
         self.outgoing: dict[QN, list[Relationship]] = {}
         self.table_keys: dict[QN, frozenset[str]] = {}  # primary keys of tables with FKs
         self.fk_inverses: list[Relationship] = []  # made in step 1, placed in step 4
+        self.seen_by_views: list[Relationship] = []  # step 1's whose tables a view exposes
 
     def build(self) -> RelMap:
-        base = self.foreign_keys()
-        through_views = self.views(base)
+        self.foreign_keys()
+        through_views = self.views()
         self.many_to_many()
         self.place(self.fk_inverses)
         self.place([_inverse(r) for r in through_views if r.foreign_table.schema in self.exposed])
@@ -345,15 +346,12 @@ class _MapBuilder:
     def view_keys(self) -> dict[QN, frozenset[str]]:
         """Primary keys of views through lineage: for each base table whose whole key a view
         exposes, the first view column exposing each key column."""
-        exposing = self.lineage.exposed
-        bases = {(r.schema, r.name): r for r in self.snapshot.relations
-                 if (r.schema, r.name) in exposing and r.kind in _PK_TABLE_KINDS}
         keys: dict[QN, set[str]] = {}
-        for table in exposing:
-            pk = bases[table].primary_key if table in bases else None
-            if pk is None:
+        for table in self.lineage.exposed:
+            pk = self.table_keys.get(table)  # step 1 recorded every base table's
+            if not pk:
                 continue
-            for view, per in self.lineage.views_exposing(table, pk.columns):
+            for view, per in self.lineage.views_exposing(table, tuple(pk)):
                 keys.setdefault(view, set()).update(cols[0] for cols in per)
         return {k: frozenset(v) for k, v in keys.items()}
 
@@ -365,15 +363,17 @@ class _MapBuilder:
         return self.view_keys.get(name, frozenset())
 
     # -- step 1 ----------------------------------------------------------
-    def foreign_keys(self) -> list[Relationship]:
+    def foreign_keys(self) -> None:
         """One many-to-one (or one-to-one) per foreign key, as ``allM2OandO2ORels``."""
         has_partitions = any(r.partition_of for r in self.snapshot.relations)
-        base: list[Relationship] = []
+        exposing = self.lineage.exposed
         for rel in self.snapshot.relations:
             fks = [c for c in rel.constraints if c.kind == "foreign"]
             if fks:
-                base += self._relationships_of(rel, self._usable(rel, fks, has_partitions))
-        return base
+                self._relationships_of(rel, self._usable(rel, fks, has_partitions))
+            elif exposing and (rel.schema, rel.name) in exposing:  # a view's base table
+                pk = rel.primary_key if rel.kind in _PK_TABLE_KINDS else None
+                self.table_keys[QN(rel.schema, rel.name)] = frozenset(pk.columns if pk else ())
 
     def _usable(self, rel: Relation, fks: list[Constraint], has_partitions: bool
                 ) -> list[Constraint]:
@@ -388,7 +388,7 @@ class _MapBuilder:
         return [fk for fk in fks if not fk.inherited and fk.ref_table and fk.columns
                 and len(fk.columns) == len(fk.ref_columns)]
 
-    def _relationships_of(self, rel: Relation, fks: list[Constraint]) -> list[Relationship]:
+    def _relationships_of(self, rel: Relation, fks: list[Constraint]) -> None:
         """Step 1 for one table, done while its constraints are at hand: its FKs'
         relationships (placed), their inverses (for step 4), the table as a junction
         candidate. Relationship objects are built as in ``_relationship``, inline."""
@@ -403,6 +403,8 @@ class _MapBuilder:
         self.table_keys[origin] = pk if pk is not None and is_table else frozenset()
         exposed, groups, computed, inverses = self.exposed, self.map, self.computed, self.fk_inverses
         placed = schema in exposed  # otherwise: no key, nothing kept
+        exposing, seen = self.lineage.exposed, self.seen_by_views
+        origin_seen = bool(exposing) and origin in exposing
         made = []
         junction_candidate = False
         group: list[AnyRelationship] = []
@@ -429,6 +431,8 @@ class _MapBuilder:
             d["table_is_view"] = False
             d["foreign_table_is_view"] = False
             made.append(r)
+            if exposing and (origin_seen or target in exposing):
+                seen.append(r)
             if placed:
                 if target_schema != group_schema:
                     group_schema = target_schema
@@ -456,16 +460,12 @@ class _MapBuilder:
         if junction_candidate and is_table:
             self.outgoing.setdefault(origin, []).extend(
                 r for r in made if r.cardinality == "m2o")
-        return made
 
     # -- steps 2 and 3 ---------------------------------------------------
-    def views(self, base: list[Relationship]) -> list[Relationship]:
-        """Copies of the foreign keys whose table or foreign table a view exposes."""
-        exposing = self.lineage.exposed
-        if not exposing:
-            return []
-        seen = [r for r in base if r.table in exposing or r.foreign_table in exposing]
-        made = _view_relationships(seen, self.lineage)
+    def views(self) -> list[Relationship]:
+        """Copies of the foreign keys whose table or foreign table a view exposes (step 1
+        noted those)."""
+        made = _view_relationships(self.seen_by_views, self.lineage)
         self.place(made)
         for r in made:
             if r.cardinality == "m2o":
