@@ -314,7 +314,8 @@ class _MapBuilder:
         # table none of whose FKs does can pair none (its copies through views have the
         # same columns), and where it would have entered does not change the others' order.
         self.outgoing: dict[QN, list[Relationship]] = {}
-        self.table_keys: dict[QN, frozenset[str]] = {}  # primary keys of tables with FKs
+        # primary keys of junction candidates and of the tables views expose
+        self.table_keys: dict[QN, frozenset[str]] = {}
         self.fk_inverses: list[Relationship] = []  # made in step 1, placed in step 4
         self.seen_by_views: list[Relationship] = []  # step 1's whose tables a view exposes
 
@@ -357,7 +358,7 @@ class _MapBuilder:
 
     def primary_key(self, name: QN) -> frozenset[str]:
         """A junction candidate's primary key columns: a table's own, a view's through
-        lineage (a candidate is a table with FKs or a view)."""
+        lineage (empty for a table with no FK in its key: it can pair none)."""
         if name in self.table_keys:
             return self.table_keys[name]
         return self.view_keys.get(name, frozenset())
@@ -370,37 +371,36 @@ class _MapBuilder:
         for rel in self.snapshot.relations:
             fks = [c for c in rel.constraints if c.kind == "foreign"]
             if fks:
-                self._relationships_of(rel, self._usable(rel, fks, has_partitions))
+                if len(fks) > 1:
+                    fks.sort(key=_by_name)
+                if has_partitions:
+                    fks = self._without_partition_copies(rel, fks)
+                self._relationships_of(rel, fks)
             elif exposing and (rel.schema, rel.name) in exposing:  # a view's base table
                 pk = rel.primary_key if rel.kind in _PK_TABLE_KINDS else None
                 self.table_keys[QN(rel.schema, rel.name)] = frozenset(pk.columns if pk else ())
 
-    def _usable(self, rel: Relation, fks: list[Constraint], has_partitions: bool
-                ) -> list[Constraint]:
-        """The FKs PostgREST reads, by name: not PostgreSQL's partition copies, complete."""
-        if len(fks) > 1:
-            fks = sorted(fks, key=_by_name)
-        if has_partitions:
-            by_name = self.by_name
-            fks = [fk for fk in fks if not (
-                rel.partition_of and _is_inherited_partition_fk(rel, fk.name, by_name)
-            ) and not _is_partition_clone(fk, fks, by_name)]
-        return [fk for fk in fks if not fk.inherited and fk.ref_table and fk.columns
-                and len(fk.columns) == len(fk.ref_columns)]
+    def _without_partition_copies(self, rel: Relation, fks: list[Constraint]
+                                  ) -> list[Constraint]:
+        """The FKs PostgREST reads: not PostgreSQL's copies on partitions."""
+        by_name = self.by_name
+        return [fk for fk in fks if not (
+            rel.partition_of and _is_inherited_partition_fk(rel, fk.name, by_name)
+        ) and not _is_partition_clone(fk, fks, by_name)]
 
     def _relationships_of(self, rel: Relation, fks: list[Constraint]) -> None:
-        """Step 1 for one table, done while its constraints are at hand: its FKs'
-        relationships (placed), their inverses (for step 4), the table as a junction
-        candidate. Relationship objects are built as in ``_relationship``, inline."""
+        """Step 1 for one table, done while its constraints are at hand: its FKs (sorted
+        by name) that PostgREST reads (complete, not ``inherited``) as relationships (placed),
+        their inverses (for step 4), the table as a junction candidate and, when a view
+        exposes it, its key. Relationship objects are built as in ``_relationship``."""
         keys = [c for c in rel.constraints if c.kind in ("primary", "unique")]
         # one-to-one: the FK columns are exactly a key's (as sets); PostgreSQL allows no
         # repeated column in a key, so a one-column FK needs a one-column key
         single_keys = {c.columns[0] for c in keys if len(c.columns) == 1}
         primary = next((c for c in keys if c.kind == "primary"), None)
-        pk = frozenset(primary.columns) if primary is not None else None
+        pk = primary.columns if primary is not None else None
         schema, is_table = rel.schema, rel.kind in _PK_TABLE_KINDS
         origin = _tuple_new(QN, (schema, rel.name))
-        self.table_keys[origin] = pk if pk is not None and is_table else frozenset()
         exposed, groups, computed, inverses = self.exposed, self.map, self.computed, self.fk_inverses
         placed = schema in exposed  # otherwise: no key, nothing kept
         exposing, seen = self.lineage.exposed, self.seen_by_views
@@ -411,13 +411,16 @@ class _MapBuilder:
         group_schema = None
         for fk in fks:
             cols, refs, constraint = fk.columns, fk.ref_columns, fk.name
+            if fk.inherited or not fk.ref_table or not cols or len(cols) != len(refs):
+                continue  # conparentid <> 0 (PostgreSQL's copy), or incomplete
             target_schema = fk.ref_schema or schema
             target = _tuple_new(QN, (target_schema, fk.ref_table))
             one_to_one = (cols[0] in single_keys if len(cols) == 1
                           else frozenset(cols) in [frozenset(c.columns) for c in keys])
-            if not one_to_one and pk is not None and pk.issuperset(cols):
-                junction_candidate = True
             single, is_self = len(cols) == 1, origin == target
+            if not one_to_one and pk is not None and (
+                    cols[0] in pk if single else all(c in pk for c in cols)):
+                junction_candidate = True
             r = _new(Relationship)
             d = r.__dict__
             d["table"] = origin
@@ -457,6 +460,9 @@ class _MapBuilder:
                 d["table_is_view"] = False
                 d["foreign_table_is_view"] = False
                 inverses.append(inverse)
+        if origin_seen or (junction_candidate and is_table):
+            self.table_keys[origin] = frozenset(pk) if pk is not None and is_table \
+                else frozenset()
         if junction_candidate and is_table:
             self.outgoing.setdefault(origin, []).extend(
                 r for r in made if r.cardinality == "m2o")
