@@ -137,22 +137,15 @@ def _show_why(out: Any, why: Any) -> None:
     """The catalog evidence and the corrected request, checked offline."""
     from rich.text import Text
 
+    from .._terminal import echo
+
     if why.embed is not None:
         out.print(Text("-- catalog evidence\n" + str(why.embed)))
     for note in why.notes:
         out.print(Text("-- note: " + note))
     fix = why.fix
-    if fix is None:
-        return
-    if fix.corrected:
-        state = "checked offline: it translates and every column exists" if fix.ok else \
-            "checked offline: still failing, see below"
-        out.print(Text(f"-- corrected request ({state})\n{fix.corrected}",
-                       style="green" if fix.ok else "yellow"))
-    for step in fix.steps:
-        out.print(Text(f"   fixed: {step}"))
-    for left in fix.remaining:
-        out.print(Text(f"   not fixed: {left}", style="red"))
+    if fix is not None and fix.to_lines():
+        echo("\n".join(fix.to_lines()), style="green" if fix.ok else "yellow")
 
 
 def _cmd(args: argparse.Namespace) -> int:

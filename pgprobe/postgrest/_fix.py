@@ -62,6 +62,26 @@ class Fix:
         return {"original": self.original, "corrected": self.corrected, "ok": self.ok,
                 "steps": list(self.steps), "remaining": list(self.remaining)}
 
+    def to_lines(self) -> list[str]:
+        """The fix in words, one plain line each, as every edge shows it: the corrected
+        request and whether it checked out, then what was fixed and what was not.
+
+        >>> Fix("/t?select=nme", "/t?select=name", ("t.nme -> name (42703)",), (), True).to_lines()
+        ['corrected request (checked offline: it translates and every column exists):', \
+'  /t?select=name', '  fixed: t.nme -> name (42703)']
+        >>> Fix("/t?select=x", None, (), ("42703: no column x",), False).to_lines()
+        ['  not fixed: 42703: no column x']
+        """
+        lines = []
+        if self.corrected:
+            state = "it translates and every column exists" if self.ok else "still failing"
+            lines += [f"corrected request (checked offline: {state}):", f"  {self.corrected}"]
+        elif self.ok:
+            lines.append("the request translates and every column exists")
+        lines += [f"  fixed: {step}" for step in self.steps]
+        lines += [f"  not fixed: {left}" for left in self.remaining]
+        return lines
+
 
 @dataclass
 class _State:

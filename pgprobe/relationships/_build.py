@@ -7,12 +7,17 @@
 4. the inverse of every many-to-one and one-to-one;
 5. computed relationships (functions) override detected ones of the same name;
 6. only relationships between exposed schemas are kept (and no hidden junctions).
+
+Each relationship goes into its group of the map as it is made, step after step, which
+gives the map PostgREST's order of keys and relationships (see ``_MapBuilder``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cached_property
+from operator import attrgetter
 
 from .._gc import paused_collector
 from ..catalog._model import Constraint, Function, Relation, Snapshot
@@ -24,6 +29,11 @@ RelMap = dict[tuple[QualifiedName, str], list[AnyRelationship]]
 _VIEW_KINDS = ("view", "materialized_view")
 _PK_TABLE_KINDS = ("table", "partitioned_table")
 _new = object.__new__
+_tuple_new = tuple.__new__  # QN(schema, name) without the NamedTuple's Python-level __new__
+_by_name = attrgetter("name")
+_target_name = attrgetter("foreign_table.name")
+_same_cardinality_key = attrgetter("is_self", "constraint", "columns", "is_parent",
+                                   "table_is_view", "foreign_table_is_view")
 
 
 def _relationship(table: QN, foreign_table: QN, cardinality: str, constraint: str | None = None,
@@ -32,16 +42,29 @@ def _relationship(table: QN, foreign_table: QN, cardinality: str, constraint: st
                   table_is_view: bool = False, foreign_table_is_view: bool = False
                   ) -> Relationship:
     """``Relationship(...)`` without the frozen dataclass's per-field ``object.__setattr__``
-    (an index of 20,000 tables builds about 90,000 of them); the same object."""
+    (an index of 20,000 tables builds about 90,000 of them); the same object.
+
+    The fields are set one by one in their declared order: the instance dict then shares
+    its keys with the class's other instances (half the memory of ``__dict__.update``).
+    The two hot loops below (foreign keys, inverses) inline the same assignments.
+    """
     rel = _new(Relationship)
-    rel.__dict__.update(table=table, foreign_table=foreign_table, cardinality=cardinality,
-                        constraint=constraint, columns=columns, is_self=is_self,
-                        is_parent=is_parent, junction=junction, table_is_view=table_is_view,
-                        foreign_table_is_view=foreign_table_is_view)
+    d = rel.__dict__
+    d["table"] = table
+    d["foreign_table"] = foreign_table
+    d["cardinality"] = cardinality
+    d["constraint"] = constraint
+    d["columns"] = columns
+    d["is_self"] = is_self
+    d["is_parent"] = is_parent
+    d["junction"] = junction
+    d["table_is_view"] = table_is_view
+    d["foreign_table_is_view"] = foreign_table_is_view
     return rel
 
 
-def _is_inherited_partition_fk(rel: Relation, fk_name: str, parents: dict[str, Relation]) -> bool:
+def _is_inherited_partition_fk(rel: Relation, fk_name: str, parents: Mapping[str, Relation]
+                               ) -> bool:
     """A partition's copy of its parent's FK (``conparentid <> 0``) is not a relationship."""
     parent = parents.get(rel.partition_of or "")
     if parent is None:
@@ -49,7 +72,8 @@ def _is_inherited_partition_fk(rel: Relation, fk_name: str, parents: dict[str, R
     return any(c.kind == "foreign" and c.name == fk_name for c in parent.constraints)
 
 
-def _is_partition_clone(fk: Constraint, fks: list[Constraint], by_name: dict[str, Relation]) -> bool:
+def _is_partition_clone(fk: Constraint, fks: list[Constraint], by_name: Mapping[str, Relation]
+                        ) -> bool:
     """The per-partition copies PostgreSQL adds for an FK to a partitioned table.
 
     They reference a partition and duplicate another FK of the same table (same columns)
@@ -63,40 +87,6 @@ def _is_partition_clone(fk: Constraint, fks: list[Constraint], by_name: dict[str
         ancestors.add(ref.partition_of)
         ref = by_name.get(ref.partition_of)
     return any(o is not fk and o.columns == fk.columns and o.ref in ancestors for o in fks)
-
-
-def _fk_relationships(snapshot: Snapshot, by_name: dict[str, Relation] | None = None
-                      ) -> list[Relationship]:
-    """Step 1: one many-to-one (or one-to-one) per foreign key, as ``allM2OandO2ORels``."""
-    if by_name is None:
-        by_name = {r.qualified_name: r for r in snapshot.relations}
-    has_partitions = any(r.partition_of for r in snapshot.relations)
-    out: list[Relationship] = []
-    for rel in snapshot.relations:
-        fks = [c for c in rel.constraints if c.kind == "foreign"]
-        if not fks:
-            continue
-        keys = [frozenset(c.columns) for c in rel.constraints if c.kind in ("primary", "unique")]
-        origin = QN(rel.schema, rel.name)
-        for fk in sorted(fks, key=lambda c: c.name):
-            if fk.inherited:  # conparentid <> 0: PostgreSQL's own copy, not a relationship
-                continue
-            # Snapshots saved before `inherited` existed: recognise the copies by shape.
-            if rel.partition_of and _is_inherited_partition_fk(rel, fk.name, by_name):
-                continue
-            if has_partitions and _is_partition_clone(fk, fks, by_name):
-                continue
-            if not fk.ref_table or len(fk.columns) != len(fk.ref_columns) or not fk.columns:
-                continue
-            target = QN(fk.ref_schema or rel.schema, fk.ref_table)
-            cols = tuple(zip(fk.columns, fk.ref_columns, strict=True))
-            one_to_one = frozenset(fk.columns) in keys
-            out.append(_relationship(
-                table=origin, foreign_table=target,
-                cardinality="o2o" if one_to_one else "m2o",
-                constraint=fk.name, columns=cols, is_self=origin == target,
-            ))
-    return out
 
 
 class _Lineage:
@@ -160,19 +150,6 @@ def _view_relationships(rels: list[Relationship], lineage: _Lineage) -> list[Rel
     return out
 
 
-def _primary_keys(snapshot: Snapshot, lineage: _Lineage) -> dict[QN, frozenset[str]]:
-    """Primary key columns of tables, and of views through their lineage (first exposure)."""
-    pks: dict[QN, set[str]] = {}
-    for rel in snapshot.relations:
-        pk = rel.primary_key
-        if pk is None or rel.kind not in _PK_TABLE_KINDS:
-            continue
-        pks[QN(rel.schema, rel.name)] = set(pk.columns)
-        for view, per in lineage.views_exposing(QN(rel.schema, rel.name), pk.columns):
-            pks.setdefault(view, set()).update(cols[0] for cols in per)
-    return {k: frozenset(v) for k, v in pks.items()}
-
-
 def ordered_primary_keys(snapshot: Snapshot, schemas: Sequence[str]) -> dict[QN, tuple[str, ...]]:
     """Primary key columns as PostgREST's schema cache lists them: a table's sorted by name,
     a view's inherited through lineage in key order (first exposure of each key column)."""
@@ -189,53 +166,8 @@ def ordered_primary_keys(snapshot: Snapshot, schemas: Sequence[str]) -> dict[QN,
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _m2m_relationships(rels: list[Relationship], pks: dict[QN, frozenset[str]]) -> list[Relationship]:
-    """Step 3: a junction J with FKs to T and FT whose columns all lie in J's primary key."""
-    from_table: dict[QN, list[Relationship]] = defaultdict(list)
-    for r in rels:
-        if r.cardinality == "m2o":
-            from_table[r.table].append(r)
-    out: list[Relationship] = []
-    for jt, outgoing in from_table.items():
-        pk = pks.get(jt, frozenset())
-        if not pk or len(outgoing) < 2:
-            continue
-        # both FKs' columns must lie in the PK: pair only those (same order as all pairs)
-        inside = [r for r in outgoing if all(c in pk for c, _ in r.columns)]
-        for r1 in inside:
-            for r2 in inside:
-                if r1.constraint == r2.constraint:
-                    continue
-                t, ft = r1.foreign_table, r2.foreign_table
-                junction = Junction(
-                    table=jt, constraint1=r1.constraint or "", constraint2=r2.constraint or "",
-                    source_columns=tuple((b, a) for a, b in r1.columns),
-                    target_columns=tuple((b, a) for a, b in r2.columns),
-                )
-                out.append(_relationship(t, ft, "m2m", None, (), t == ft, False, junction,
-                                        table_is_view=r1.foreign_table_is_view,
-                                        foreign_table_is_view=r2.foreign_table_is_view))
-    return out
-
-
-def _inverses(rels: list[Relationship]) -> list[Relationship]:
-    """Step 4: each many-to-one gets its one-to-many, each one-to-one its other side."""
-    out: list[Relationship] = []
-    for r in rels:
-        if r.cardinality not in ("m2o", "o2o"):
-            continue
-        out.append(_relationship(
-            table=r.foreign_table, foreign_table=r.table,
-            cardinality="o2m" if r.cardinality == "m2o" else "o2o",
-            constraint=r.constraint, columns=tuple([(b, a) for a, b in r.columns]),
-            is_self=r.is_self, is_parent=(not r.is_parent) if r.cardinality == "o2o" else False,
-            table_is_view=r.foreign_table_is_view, foreign_table_is_view=r.table_is_view,
-        ))
-    return out
-
-
 def _row_type_relation(type_schema: str, type_name: str, display: str,
-                       relations: dict[str, Relation]) -> Relation | None:
+                       relations: Mapping[str, Relation]) -> Relation | None:
     if display.endswith("]"):
         return None
     name = type_name or display.rsplit(".", 1)[-1].strip('"')
@@ -243,7 +175,7 @@ def _row_type_relation(type_schema: str, type_name: str, display: str,
 
 
 def _computed_relationships(functions: Iterable[Function],
-                            relations: dict[str, Relation]) -> list[ComputedRelationship]:
+                            relations: Mapping[str, Relation]) -> list[ComputedRelationship]:
     """Step 5: ``f(table_row) returns [setof] table_row`` (``allComputedRels``)."""
     out: list[ComputedRelationship] = []
     for fn in functions:
@@ -254,7 +186,7 @@ def _computed_relationships(functions: Iterable[Function],
         if arg.mode == "variadic":
             continue
         table = _row_type_relation(arg.type_schema, arg.base_type, arg.type, relations)
-        target = relations.get(fn.return_type_relation)
+        target = relations.get(fn.return_type_relation) if table is not None else None
         if table is None or target is None:
             continue
         rows = getattr(fn, "rows", None)
@@ -278,30 +210,324 @@ def build_relationship_map(snapshot: Snapshot, schemas: Sequence[str]) -> RelMap
 
 
 def _build_map(snapshot: Snapshot, schemas: Sequence[str]) -> RelMap:
-    exposed = set(schemas)
-    relations = {r.qualified_name: r for r in snapshot.relations}
-    lineage = _Lineage(snapshot, schemas)
+    return _MapBuilder(snapshot, schemas).build()
 
-    base = _fk_relationships(snapshot, relations)
-    with_views = base + _view_relationships(base, lineage)
-    with_m2m = with_views + _m2m_relationships(with_views, _primary_keys(snapshot, lineage))
-    rels = with_m2m + _inverses(with_m2m)
 
-    by_pair: dict[tuple[QN, QN], list[AnyRelationship]] = defaultdict(list)
-    for r in rels:
-        by_pair[(r.table, r.foreign_table)].append(r)
-    for c in _computed_relationships(snapshot.functions, relations):
-        by_pair[(c.table, c.function)] = [c]
+def _sort_key(rel: AnyRelationship) -> tuple[object, ...]:
+    return rel.sort_key()
 
-    out: RelMap = {}
-    for (table, other), group in by_pair.items():
-        if table.schema not in exposed:
-            continue
-        kept = [r for r in group if r.foreign_table.schema in exposed and not (
-            isinstance(r, Relationship) and r.junction is not None
-            and r.junction.table.schema not in exposed)]
-        out.setdefault((table, other.schema), []).extend(kept)
-    for group in out.values():
-        if len(group) > 1:
-            group.sort(key=lambda r: r.sort_key())
-    return out
+
+def _sort_group(group: list[AnyRelationship]) -> None:
+    """``group.sort(key=sort_key)`` for a group of foreign-key relationships of one origin
+    to one schema, with keys compared in C.
+
+    Their ``sort_key`` is ``(0, origin, foreign table, is_self, (cardinality's rank,
+    constraint, columns, is_parent), table_is_view, foreign_table_is_view)`` (a junction
+    key instead of the constraint for many-to-many); origin and foreign table's schema are
+    the same for all. So: sort by the foreign table's name, then each run of one foreign
+    table by the rest of the key, which for one cardinality (not many-to-many) is the
+    attribute tuple ``_same_cardinality_key``; any other run by the whole key. Both sorts
+    are stable, so ties keep the order they came in, as one sort by ``sort_key`` would.
+    """
+    group.sort(key=_target_name)
+    names = list(map(_target_name, group))
+    if len(set(names)) == len(names):
+        return
+    start = 0
+    for end in range(1, len(group) + 1):
+        if end == len(group) or names[end] != names[start]:
+            if end - start > 1:
+                run = group[start:end]
+                cards = {r.cardinality for r in run}
+                uniform = len(cards) == 1 and "m2m" not in cards
+                run.sort(key=_same_cardinality_key if uniform else _sort_key)
+                group[start:end] = run
+            start = end
+
+
+class _RelationsByName(Mapping[str, Relation]):
+    """``{"schema.name": relation}``, built on the first lookup that could find something.
+
+    Step 5 looks up the row type of every one-argument function; most take no row type
+    (``bigint``, ``pg_catalog`` types): a name none of whose ``schema.`` prefixes is a
+    schema with relations cannot be found, and is answered without the whole dict.
+    """
+
+    def __init__(self, relations: Sequence[Relation]) -> None:
+        self.relations = relations
+
+    @cached_property
+    def _schemas(self) -> set[str]:
+        return {r.schema for r in self.relations}
+
+    @cached_property
+    def _by_name(self) -> dict[str, Relation]:
+        return {f"{r.schema}.{r.name}": r for r in self.relations}
+
+    def __getitem__(self, name: str) -> Relation:
+        schemas = self._schemas
+        if not any(ch == "." and name[:i] in schemas for i, ch in enumerate(name)):
+            raise KeyError(name)
+        return self._by_name[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_name)
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+
+def _inverse(r: Relationship) -> Relationship:
+    """Step 4 for one many-to-one (its one-to-many) or one-to-one (its other side)."""
+    return _relationship(
+        table=r.foreign_table, foreign_table=r.table,
+        cardinality="o2m" if r.cardinality == "m2o" else "o2o",
+        constraint=r.constraint, columns=tuple([(b, a) for a, b in r.columns]),
+        is_self=r.is_self, is_parent=(not r.is_parent) if r.cardinality == "o2o" else False,
+        table_is_view=r.foreign_table_is_view, foreign_table_is_view=r.table_is_view,
+    )
+
+
+class _MapBuilder:
+    """The steps of the module docstring, each placing what it makes straight into its group.
+
+    PostgREST's map (and so ours) holds the keys ``(origin, schema of the target)`` in the
+    order in which the steps first produce a relationship for them (foreign keys, views,
+    many-to-many, inverses, computed), each group sorted by PostgREST's ``Ord``
+    (``sort_key``). A key whose relationships are all filtered out keeps an empty group; a
+    computed relationship replaces every detected one of the same (origin, name) pair.
+    Inverses whose origin's schema is not exposed (never kept, no key) are not made.
+    """
+
+    def __init__(self, snapshot: Snapshot, schemas: Sequence[str]) -> None:
+        self.snapshot = snapshot
+        self.exposed = frozenset(schemas)
+        self.lineage = _Lineage(snapshot, schemas)
+        self.map: RelMap = {}
+        self.computed: dict[tuple[QN, QN], ComputedRelationship] = {}
+        if any(fn.return_type_relation for fn in snapshot.functions):
+            for c in _computed_relationships(snapshot.functions, self.by_name):
+                self.computed[(c.table, c.function)] = c  # the last of one pair wins
+        self.replaced = {function for _, function in self.computed}
+        # Junction candidates: origin -> its many-to-one relationships, in PostgREST's
+        # order. A table enters only if one of its own FKs lies in its primary key: a
+        # table none of whose FKs does can pair none (its copies through views have the
+        # same columns), and where it would have entered does not change the others' order.
+        self.outgoing: dict[QN, list[Relationship]] = {}
+        # primary keys of junction candidates and of the tables views expose
+        self.table_keys: dict[QN, frozenset[str]] = {}
+        self.fk_inverses: list[Relationship] = []  # made in step 1, placed in step 4
+        self.seen_by_views: list[Relationship] = []  # step 1's whose tables a view exposes
+
+    def build(self) -> RelMap:
+        self.foreign_keys()
+        through_views = self.views()
+        self.many_to_many()
+        self.place(self.fk_inverses)
+        self.place([_inverse(r) for r in through_views if r.foreign_table.schema in self.exposed])
+        self.place_computed()
+        for key, group in self.map.items():
+            if len(group) > 1:
+                if key[0] in self.computed_origins:
+                    group.sort(key=_sort_key)
+                else:
+                    _sort_group(group)
+        return self.map
+
+    # -- lookups, made only when a step needs them ----------------------
+    @cached_property
+    def by_name(self) -> _RelationsByName:
+        return _RelationsByName(self.snapshot.relations)
+
+    @cached_property
+    def computed_origins(self) -> set[QN]:
+        return {table for table, _ in self.computed}
+
+    @cached_property
+    def view_keys(self) -> dict[QN, frozenset[str]]:
+        """Primary keys of views through lineage: for each base table whose whole key a view
+        exposes, the first view column exposing each key column."""
+        keys: dict[QN, set[str]] = {}
+        for table in self.lineage.exposed:
+            pk = self.table_keys.get(table)  # step 1 recorded every base table's
+            if not pk:
+                continue
+            for view, per in self.lineage.views_exposing(table, tuple(pk)):
+                keys.setdefault(view, set()).update(cols[0] for cols in per)
+        return {k: frozenset(v) for k, v in keys.items()}
+
+    def primary_key(self, name: QN) -> frozenset[str]:
+        """A junction candidate's primary key columns: a table's own, a view's through
+        lineage (empty for a table with no FK in its key: it can pair none)."""
+        if name in self.table_keys:
+            return self.table_keys[name]
+        return self.view_keys.get(name, frozenset())
+
+    # -- step 1 ----------------------------------------------------------
+    def foreign_keys(self) -> None:
+        """One many-to-one (or one-to-one) per foreign key, as ``allM2OandO2ORels``."""
+        has_partitions = any(r.partition_of for r in self.snapshot.relations)
+        exposing = self.lineage.exposed
+        for rel in self.snapshot.relations:
+            fks = [c for c in rel.constraints if c.kind == "foreign"]
+            if fks:
+                if len(fks) > 1:
+                    fks.sort(key=_by_name)
+                if has_partitions:
+                    fks = self._without_partition_copies(rel, fks)
+                self._relationships_of(rel, fks)
+            elif exposing and (rel.schema, rel.name) in exposing:  # a view's base table
+                pk = rel.primary_key if rel.kind in _PK_TABLE_KINDS else None
+                self.table_keys[QN(rel.schema, rel.name)] = frozenset(pk.columns if pk else ())
+
+    def _without_partition_copies(self, rel: Relation, fks: list[Constraint]
+                                  ) -> list[Constraint]:
+        """The FKs PostgREST reads: not PostgreSQL's copies on partitions."""
+        by_name = self.by_name
+        return [fk for fk in fks if not (
+            rel.partition_of and _is_inherited_partition_fk(rel, fk.name, by_name)
+        ) and not _is_partition_clone(fk, fks, by_name)]
+
+    def _relationships_of(self, rel: Relation, fks: list[Constraint]) -> None:
+        """Step 1 for one table, done while its constraints are at hand: its FKs (sorted
+        by name) that PostgREST reads (complete, not ``inherited``) as relationships (placed),
+        their inverses (for step 4), the table as a junction candidate and, when a view
+        exposes it, its key. Relationship objects are built as in ``_relationship``."""
+        keys = [c for c in rel.constraints if c.kind in ("primary", "unique")]
+        # one-to-one: the FK columns are exactly a key's (as sets); PostgreSQL allows no
+        # repeated column in a key, so a one-column FK needs a one-column key
+        single_keys = {c.columns[0] for c in keys if len(c.columns) == 1}
+        primary = next((c for c in keys if c.kind == "primary"), None)
+        pk = primary.columns if primary is not None else None
+        schema, is_table = rel.schema, rel.kind in _PK_TABLE_KINDS
+        origin = _tuple_new(QN, (schema, rel.name))
+        exposed, groups, computed, inverses = self.exposed, self.map, self.computed, self.fk_inverses
+        placed = schema in exposed  # otherwise: no key, nothing kept
+        exposing, seen = self.lineage.exposed, self.seen_by_views
+        origin_seen = bool(exposing) and origin in exposing
+        made = []
+        junction_candidate = False
+        group: list[AnyRelationship] = []
+        group_schema = None
+        for fk in fks:
+            cols, refs, constraint = fk.columns, fk.ref_columns, fk.name
+            if fk.inherited or not fk.ref_table or not cols or len(cols) != len(refs):
+                continue  # conparentid <> 0 (PostgreSQL's copy), or incomplete
+            target_schema = fk.ref_schema or schema
+            target = _tuple_new(QN, (target_schema, fk.ref_table))
+            one_to_one = (cols[0] in single_keys if len(cols) == 1
+                          else frozenset(cols) in [frozenset(c.columns) for c in keys])
+            single, is_self = len(cols) == 1, origin == target
+            if not one_to_one and pk is not None and (
+                    cols[0] in pk if single else all(c in pk for c in cols)):
+                junction_candidate = True
+            r = _new(Relationship)
+            d = r.__dict__
+            d["table"] = origin
+            d["foreign_table"] = target
+            d["cardinality"] = "o2o" if one_to_one else "m2o"
+            d["constraint"] = constraint
+            d["columns"] = ((cols[0], refs[0]),) if single else tuple(zip(cols, refs, strict=True))
+            d["is_self"] = is_self
+            d["is_parent"] = False
+            d["junction"] = None
+            d["table_is_view"] = False
+            d["foreign_table_is_view"] = False
+            made.append(r)
+            if exposing and (origin_seen or target in exposing):
+                seen.append(r)
+            if placed:
+                if target_schema != group_schema:
+                    group_schema = target_schema
+                    found = groups.get((origin, target_schema))
+                    if found is None:
+                        found = groups[(origin, target_schema)] = []
+                    group = found
+                if target_schema in exposed and not (computed and (origin, target) in computed):
+                    group.append(r)
+            if target_schema in exposed:  # the inverse has a key (origin: the target)
+                inverse = _new(Relationship)
+                d = inverse.__dict__
+                d["table"] = target
+                d["foreign_table"] = origin
+                d["cardinality"] = "o2o" if one_to_one else "o2m"
+                d["constraint"] = constraint
+                d["columns"] = (((refs[0], cols[0]),) if single
+                                else tuple(zip(refs, cols, strict=True)))
+                d["is_self"] = is_self
+                d["is_parent"] = one_to_one  # the referenced side of a one-to-one
+                d["junction"] = None
+                d["table_is_view"] = False
+                d["foreign_table_is_view"] = False
+                inverses.append(inverse)
+        if origin_seen or (junction_candidate and is_table):
+            self.table_keys[origin] = frozenset(pk) if pk is not None and is_table \
+                else frozenset()
+        if junction_candidate and is_table:
+            self.outgoing.setdefault(origin, []).extend(
+                r for r in made if r.cardinality == "m2o")
+
+    # -- steps 2 and 3 ---------------------------------------------------
+    def views(self) -> list[Relationship]:
+        """Copies of the foreign keys whose table or foreign table a view exposes (step 1
+        noted those)."""
+        made = _view_relationships(self.seen_by_views, self.lineage)
+        self.place(made)
+        for r in made:
+            if r.cardinality == "m2o":
+                self.outgoing.setdefault(r.table, []).append(r)
+        return made
+
+    def many_to_many(self) -> None:
+        """A junction J with FKs to T and FT whose columns all lie in J's primary key."""
+        made: list[Relationship] = []
+        for jt, outgoing in self.outgoing.items():
+            if len(outgoing) < 2:
+                continue
+            pk = self.primary_key(jt)
+            if not pk:
+                continue
+            # both FKs' columns must lie in the PK: pair only those (same order as all pairs)
+            inside = [r for r in outgoing if all(c in pk for c, _ in r.columns)]
+            for r1 in inside:
+                for r2 in inside:
+                    if r1.constraint == r2.constraint:
+                        continue
+                    t, ft = r1.foreign_table, r2.foreign_table
+                    junction = Junction(
+                        table=jt, constraint1=r1.constraint or "", constraint2=r2.constraint or "",
+                        source_columns=tuple((b, a) for a, b in r1.columns),
+                        target_columns=tuple((b, a) for a, b in r2.columns),
+                    )
+                    made.append(_relationship(t, ft, "m2m", None, (), t == ft, False, junction,
+                                              table_is_view=r1.foreign_table_is_view,
+                                              foreign_table_is_view=r2.foreign_table_is_view))
+        self.place(made)
+
+    # -- steps 4 to 6 ----------------------------------------------------
+    def place(self, rels: list[Relationship]) -> None:
+        """Put each relationship in its group, keeping only those between exposed schemas
+        (junction included) that no computed relationship replaces."""
+        exposed, groups = self.exposed, self.map
+        computed, replaced = self.computed, self.replaced
+        for r in rels:
+            table, target = r.table, r.foreign_table
+            if table.schema not in exposed:
+                continue
+            key = (table, target.schema)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = []
+            if target.schema not in exposed or (
+                    r.junction is not None and r.junction.table.schema not in exposed):
+                continue
+            if not (target in replaced and (table, target) in computed):
+                group.append(r)
+
+    def place_computed(self) -> None:
+        for (table, function), c in self.computed.items():
+            if table.schema not in self.exposed:
+                continue
+            group = self.map.setdefault((table, function.schema), [])
+            if c.foreign_table.schema in self.exposed:
+                group.append(c)

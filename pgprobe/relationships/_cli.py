@@ -146,21 +146,9 @@ def _explain(args: argparse.Namespace, snap: Any, idx: Any, schemas: list[str],
 def _show(ex: Any, fix: Any) -> None:
     from rich.text import Text
 
-    from .._terminal import console
+    from .._terminal import console, echo
 
-    out = console()
     if ex is not None:
-        out.print(Text(str(ex)))
-    if fix is None:
-        return
-    if fix.corrected:
-        state = "checked offline: it translates and every column exists" if fix.ok else \
-            "checked offline: still failing"
-        out.print(Text(f"corrected request ({state}):\n  {fix.corrected}",
-                       style="green" if fix.ok else "yellow"))
-    elif fix.ok:
-        out.print(Text("the request translates and every column exists", style="green"))
-    for step in fix.steps:
-        out.print(Text(f"  fixed: {step}"))
-    for left in fix.remaining:
-        out.print(Text(f"  not fixed: {left}", style="red"))
+        console().print(Text(str(ex)))
+    if fix is not None and fix.to_lines():  # Fix.to_lines: the one wording of a fix
+        echo("\n".join(fix.to_lines()), style="green" if fix.ok else "yellow")

@@ -94,3 +94,20 @@ def test_no_junction_note_for_a_direct_embed(demo_snapshot, tmp_path, capsys) ->
     assert code == 1 and "PGRST201" in out
     assert "junction" not in out  # the tables with keys to both sides are not asked about
     # (tests/relationships/test_rel_explain.py: the note stays for a many-to-many)
+
+
+def test_both_commands_word_the_fix_alike(demo_dsn: str, demo_snapshot, tmp_path, capsys) -> None:
+    from pgprobe.postgrest._fix import fix_request
+
+    path = "/ticket_activities?select=id,ticket:tickets!ta_ticket_id_fkey(name)"
+    fix = fix_request(demo_snapshot, "GET", path, config={"db-schemas": "public"})
+    assert fix.ok and len(fix.steps) == 2
+    snap = tmp_path / "snap.json"
+    demo_snapshot.save(snap)
+    _, via_postgrest = run(["postgrest", "GET", path, "--dsn", demo_dsn], capsys)
+    _, via_relationships = run(["relationships", "--snapshot", str(snap), "--embed",
+                                path.lstrip("/")], capsys)
+    for out in (via_postgrest, via_relationships):
+        words = out.replace(" ", "")  # the corrected path may fold anywhere at 80 columns
+        for line in fix.to_lines():
+            assert line.replace(" ", "") in words, (line, out)
