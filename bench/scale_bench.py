@@ -27,6 +27,7 @@ import concurrent.futures
 import importlib
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -123,7 +124,33 @@ def connect_kwdefault(name: str) -> object:
     return (connect_module.connect.__kwdefaults__ or {}).get(name)
 
 
-def measure_snapshot(dsn: str, tenants: int, repeat: int) -> dict[str, object]:
+def server_cpu_s(server: Server) -> float:
+    """CPU seconds of the server's finished backends (the postmaster's reaped children:
+    a snapshot's two sessions count once they have closed)."""
+    pid = int((server.directory / "data" / "postmaster.pid").read_text().split()[0])
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+
+def snapshot_cpu(server: Server, dsn: str, schemas: list[str], repeat: int) -> dict[str, object]:
+    """Client and server CPU of whole snapshots: unlike wall time, they barely move with
+    other sessions' load on the machine."""
+    import pgprobe
+
+    client, backend = [], []
+    for _ in range(repeat):
+        before_server, before_client = server_cpu_s(server), time.process_time()
+        pgprobe.snapshot(dsn, schemas=schemas)
+        client.append(time.process_time() - before_client)
+        time.sleep(0.5)  # the backends exit and are reaped
+        backend.append(server_cpu_s(server) - before_server)
+    return {"client_cpu_s": round(statistics.median(client), 2),
+            "server_cpu_s": round(statistics.median(backend), 2),
+            "runs": [[round(c, 2), round(b, 2)] for c, b in zip(client, backend, strict=True)]}
+
+
+def measure_snapshot(dsn: str, tenants: int, repeat: int, server: Server | None = None
+                     ) -> dict[str, object]:
     """The whole and one-tenant snapshots against the raw catalog, and the relationship index
     (the size sweep and the 68k variant)."""
     import pgprobe
@@ -153,6 +180,8 @@ def measure_snapshot(dsn: str, tenants: int, repeat: int) -> dict[str, object]:
         "ratios": {"snapshot / raw_catalog": round(
             timings["snapshot_whole"]["median_s"] / timings["raw_catalog"]["median_s"], 2)},
         "peak_rss_mb": round(peak_rss_mb(code), 1),
+        **({"cpu_whole_snapshot": snapshot_cpu(server, dsn, schemas, repeat)}
+           if server is not None else {}),
     }
 
 
@@ -250,14 +279,15 @@ def main() -> None:
         if args.load_only:
             print(dsn)
             return
-        how = measure_snapshot if args.snapshot_only else measure
-        print(json.dumps(how(dsn, args.tenants, args.repeat), indent=2))
+        result = (measure_snapshot(dsn, args.tenants, args.repeat, server) if args.snapshot_only
+                  else measure(dsn, args.tenants, args.repeat))
+        print(json.dumps(result, indent=2))
         return
     points = []
     for total in (int(s) for s in args.sizes.split(",")):
         count = max(1, total // args.tables)
         points.append(measure_snapshot(load(server, count, args.tables, args.views), count,
-                                       args.repeat))
+                                       args.repeat, server))
         print(json.dumps(points[-1]), flush=True)
     plot(points, Path(args.plot))
     print(json.dumps(slopes(points)))
