@@ -140,9 +140,11 @@ def _model_objects(cur_names: Sequence[str], rows: Sequence[Sequence[Any]], cls:
     return out
 
 
-# Two groups of about equal server cost, read on two connections at once when possible.
-# `types` reads every non-system schema whatever is asked: in a partial snapshot it is the
-# biggest query, so it sits with the smaller per-relation ones.
+# Groups of about equal server cost, read on connections of their own at once when possible
+# (a third connection for the view lineage was tried at 68,000 relations: the three sessions'
+# cold catalog caches cost more server time than the overlap saved). `types` reads every
+# non-system schema whatever is asked: in a partial snapshot it is the biggest query, so it
+# sits with the smaller per-relation ones.
 _GROUPS = (
     # everything that loads views' rules (deparsing, updatability) on one connection
     ("server", "schemas", "relations", "view_columns_updatable", "policies", "publications",
@@ -199,14 +201,32 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
         results["view_sources"] = named(lineage, relation_rows)
 
 
+def _read_group(dsn: str, snapshot_id: str, group: Sequence[str], params: dict[str, Any],
+                out: dict[str, Any], imported: threading.Event,
+                failure: list[BaseException]) -> None:
+    """Read one group of queries on a connection of its own that imports the first one's
+    exported MVCC snapshot (so every connection sees the same catalog)."""
+    try:
+        from ..connect import connect
+
+        with connect(dsn) as probe, probe.conn.transaction():
+            probe.conn.execute("set transaction isolation level repeatable read")
+            probe.conn.execute(sql.SQL("set transaction snapshot {}").format(
+                sql.Literal(snapshot_id)))
+            imported.set()
+            _send(probe.conn, group, params, out)
+    except BaseException as exc:  # reported in the caller's thread
+        failure.append(exc)
+    finally:
+        imported.set()
+
+
 def _run_all(conn: psycopg.Connection[Any], params: dict[str, Any],
              progress: Callable[[str], None] | None, second_dsn: str | None = None
              ) -> dict[str, Any]:
-    """Run every catalog query; with ``second_dsn``, half of them on a second connection
-    that shares the first one's exported MVCC snapshot (so both see the same catalog)."""
+    """Run every catalog query; with ``second_dsn``, the groups after the first each on a
+    connection of its own, sharing the first one's exported MVCC snapshot."""
     results: dict[str, Any] = {}  # rows, or model objects by relation oid (_PREBUILT)
-    helper: threading.Thread | None = None
-    failure: list[BaseException] = []
     with conn.transaction():
         conn.execute("set transaction isolation level repeatable read")
         snapshot_id = None
@@ -217,36 +237,27 @@ def _run_all(conn: psycopg.Connection[Any], params: dict[str, Any],
                                "else pg_export_snapshot() end").fetchone()
             snapshot_id = row[0] if row else None
         if snapshot_id is not None and second_dsn is not None:
-            imported = threading.Event()
-            other: dict[str, Any] = {}
-
-            def read_second_group() -> None:
-                try:
-                    from ..connect import connect
-
-                    with connect(second_dsn) as probe, probe.conn.transaction():
-                        probe.conn.execute("set transaction isolation level repeatable read")
-                        probe.conn.execute(sql.SQL("set transaction snapshot {}").format(
-                            sql.Literal(snapshot_id)))
-                        imported.set()
-                        _send(probe.conn, _GROUPS[1], params, other)
-                except BaseException as exc:  # reported in the caller's thread
-                    failure.append(exc)
-                finally:
-                    imported.set()
-
-            helper = threading.Thread(target=read_second_group, name="pgprobe-catalog")
-            helper.start()
+            helpers = []
+            for group in _GROUPS[1:]:
+                out: dict[str, Any] = {}
+                failure: list[BaseException] = []
+                imported = threading.Event()
+                thread = threading.Thread(
+                    target=_read_group, name="pgprobe-catalog",
+                    args=(second_dsn, snapshot_id, group, params, out, imported, failure))
+                thread.start()
+                helpers.append((group, out, failure, imported, thread))
             _send(conn, _GROUPS[0], params, results)
-            imported.wait()  # keep the exporting transaction open until the import
-            helper.join()
-            if failure:
-                # The second connection failed (privileges, connection limits): read it here.
-                _send(conn, _GROUPS[1], params, results)
-            else:
-                results.update(other)
+            for group, out, failure, imported, thread in helpers:
+                imported.wait()  # keep the exporting transaction open until the import
+                thread.join()
+                if failure:
+                    # That connection failed (privileges, connection limits): read it here.
+                    _send(conn, group, params, results)
+                else:
+                    results.update(out)
         else:
-            _send(conn, _GROUPS[0] + _GROUPS[1], params, results)
+            _send(conn, [name for group in _GROUPS for name in group], params, results)
         if results.get("deparse_facts"):
             results["deparse_facts"] = DeparseFacts.from_row(results["deparse_facts"][0])
         if "indexes" in results:  # in the same transaction: the same catalog
