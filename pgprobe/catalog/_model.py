@@ -145,6 +145,14 @@ class Column:
     domain_not_null: bool = False
     """The column's domain is NOT NULL (the column itself may still say nullable)."""
 
+    def __eq__(self, other: object) -> bool:
+        # One dict comparison in C rather than two tuples of every field (the generated
+        # __eq__): a diff of two 20,000-table snapshots compares 200,000 columns. A Column's
+        # __dict__ holds exactly its fields.
+        if other.__class__ is self.__class__:
+            return self.__dict__ == other.__dict__
+        return NotImplemented
+
 
 @dataclass(frozen=True)
 class Constraint:
