@@ -26,6 +26,9 @@ from ._model import Column
 
 _SAFE = re.compile(r"[a-z_][a-z0-9_]*")
 
+FK_ACTIONS = {"a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
+"""``pg_constraint.confupdtype``/``confdeltype`` codes, as the snapshot names them."""
+
 
 @dataclass(frozen=True)
 class DeparseFacts:
@@ -102,8 +105,6 @@ class DeparseFacts:
                 f"{quote(ref_table or '')}({', '.join(quote(c) for c in ref_columns)})")
         for clause, action in (("ON UPDATE", on_update), ("ON DELETE", on_delete)):
             if action and action != "a":  # NO ACTION is not printed
-                text += f" {clause} {_ACTIONS[action]}"
+                text += f" {clause} {FK_ACTIONS[action].upper()}"
         return text
 
-
-_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}

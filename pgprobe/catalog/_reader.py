@@ -23,7 +23,7 @@ from psycopg.rows import dict_row, tuple_row
 
 from .._errors import CatalogError, InputError
 from .._gc import paused_collector
-from ._deparse import DeparseFacts
+from ._deparse import FK_ACTIONS, DeparseFacts
 from ._lineage import direct_sources, followed, named, relation_oids
 from ._model import (
     Cast,
@@ -65,7 +65,6 @@ SUPABASE_INTERNAL_SCHEMAS = (
 _KINDS = {"r": "table", "p": "partitioned_table", "v": "view", "m": "materialized_view",
           "f": "foreign_table"}
 _CONSTRAINT_KINDS = {"p": "primary", "u": "unique", "f": "foreign", "c": "check", "x": "exclusion"}
-_FK_ACTIONS = {"a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
 _MATCH = {"f": "full", "p": "partial", "s": "simple"}
 _VOLATILITY = {"i": "immutable", "s": "stable", "v": "volatile"}
 _FUNCTION_KINDS = {"f": "function", "p": "procedure", "a": "aggregate", "w": "window"}
@@ -108,6 +107,8 @@ _PREBUILT: dict[str, type] = {"columns": Column, "grants": Grant, "policies": Po
 _TUPLE_FIELDS: dict[type, tuple[str, ...]] = {Policy: ("roles",)}
 _TUPLE_ROWS = frozenset({"constraints", "indexes", "view_dependencies", "deparse_facts",
                          "view_columns_updatable"})
+# Helper queries read only for kinds that need them: left out when all of those are skipped.
+_ONLY_FOR = {"deparse_facts": {"indexes", "constraints"}}
 
 
 def _model_objects(cur_names: Sequence[str], rows: Sequence[Sequence[Any]], cls: type[_T]
@@ -166,12 +167,11 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
         # An empty search_path makes every name in definitions and types schema-qualified,
         # so the same database gives the same snapshot whatever the session's settings.
         conn.execute("select set_config('search_path', '', true)")
+        skip = set(params.get("skip", ()))
         for name in names:
             # view lineage: the trees now, named after the pipeline (see _lineage.py)
             text = query_text("view_trees" if name == "view_sources" else name)
-            skip = params.get("skip", ())
-            if text is None or name in skip or (
-                    name == "deparse_facts" and {"indexes", "constraints"} <= set(skip)):
+            if text is None or name in skip or (name in _ONLY_FOR and _ONLY_FOR[name] <= skip):
                 continue
             factory = (tuple_row if name in _PREBUILT or name in _TUPLE_ROWS
                        or name == "view_sources" else dict_row)
@@ -479,7 +479,7 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
             name=name, kind=_CONSTRAINT_KINDS[kind], columns=columns,
             definition=definition, ref_schema=ref_schema, ref_table=ref_table,
             ref_columns=ref_columns,
-            on_update=_FK_ACTIONS.get(on_update or ""), on_delete=_FK_ACTIONS.get(on_delete or ""),
+            on_update=FK_ACTIONS.get(on_update or ""), on_delete=FK_ACTIONS.get(on_delete or ""),
             match_type=_MATCH.get(match_type or ""), deferrable=deferrable,
             initially_deferred=initially_deferred, validated=validated, inherited=inherited,
             ref_primary=ref_primary))

@@ -46,7 +46,6 @@ def _relationship(table: QN, foreign_table: QN, cardinality: str, constraint: st
 
     The fields are set one by one in their declared order: the instance dict then shares
     its keys with the class's other instances (half the memory of ``__dict__.update``).
-    The two hot loops below (foreign keys, inverses) inline the same assignments.
     """
     rel = _new(Relationship)
     d = rel.__dict__
@@ -392,7 +391,7 @@ class _MapBuilder:
         """Step 1 for one table, done while its constraints are at hand: its FKs (sorted
         by name) that PostgREST reads (complete, not ``inherited``) as relationships (placed),
         their inverses (for step 4), the table as a junction candidate and, when a view
-        exposes it, its key. Relationship objects are built as in ``_relationship``."""
+        exposes it, its key."""
         keys = [c for c in rel.constraints if c.kind in ("primary", "unique")]
         # one-to-one: the FK columns are exactly a key's (as sets); PostgreSQL allows no
         # repeated column in a key, so a one-column FK needs a one-column key
@@ -421,18 +420,9 @@ class _MapBuilder:
             if not one_to_one and pk is not None and (
                     cols[0] in pk if single else all(c in pk for c in cols)):
                 junction_candidate = True
-            r = _new(Relationship)
-            d = r.__dict__
-            d["table"] = origin
-            d["foreign_table"] = target
-            d["cardinality"] = "o2o" if one_to_one else "m2o"
-            d["constraint"] = constraint
-            d["columns"] = ((cols[0], refs[0]),) if single else tuple(zip(cols, refs, strict=True))
-            d["is_self"] = is_self
-            d["is_parent"] = False
-            d["junction"] = None
-            d["table_is_view"] = False
-            d["foreign_table_is_view"] = False
+            r = _relationship(origin, target, "o2o" if one_to_one else "m2o", constraint,
+                              ((cols[0], refs[0]),) if single
+                              else tuple(zip(cols, refs, strict=True)), is_self)
             made.append(r)
             if exposing and (origin_seen or target in exposing):
                 seen.append(r)
@@ -446,20 +436,10 @@ class _MapBuilder:
                 if target_schema in exposed and not (computed and (origin, target) in computed):
                     group.append(r)
             if target_schema in exposed:  # the inverse has a key (origin: the target)
-                inverse = _new(Relationship)
-                d = inverse.__dict__
-                d["table"] = target
-                d["foreign_table"] = origin
-                d["cardinality"] = "o2o" if one_to_one else "o2m"
-                d["constraint"] = constraint
-                d["columns"] = (((refs[0], cols[0]),) if single
-                                else tuple(zip(refs, cols, strict=True)))
-                d["is_self"] = is_self
-                d["is_parent"] = one_to_one  # the referenced side of a one-to-one
-                d["junction"] = None
-                d["table_is_view"] = False
-                d["foreign_table_is_view"] = False
-                inverses.append(inverse)
+                inverses.append(_relationship(
+                    target, origin, "o2o" if one_to_one else "o2m", constraint,
+                    ((refs[0], cols[0]),) if single else tuple(zip(refs, cols, strict=True)),
+                    is_self, one_to_one))  # is_parent: the referenced side of a one-to-one
         if origin_seen or (junction_candidate and is_table):
             self.table_keys[origin] = frozenset(pk) if pk is not None and is_table \
                 else frozenset()

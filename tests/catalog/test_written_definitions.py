@@ -48,14 +48,31 @@ create unique index mv_id on app.mv (id);
 """
 
 
-def _truth(dsn: str) -> dict[tuple[str, str, str], str]:
+def _server_text(dsn: str, query: str) -> dict[tuple[str, str, str], str]:
+    """(schema, relation, object) -> the server's own definition, read by ``query``."""
     with psycopg.connect(dsn) as conn:
         conn.execute("set search_path = ''")
-        return {(r[0], r[1], r[2]): r[3] for r in conn.execute(
-            "select n.nspname, c.relname, ic.relname, pg_get_indexdef(i.indexrelid) "
-            "from pg_index i join pg_class ic on ic.oid = i.indexrelid "
-            "join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace "
-            "where n.nspname in ('app', 'Odd Schema')")}
+        return {(r[0], r[1], r[2]): r[3] for r in conn.execute(query)}  # type: ignore[arg-type]
+
+
+def _sent_by_server(dsn: str, ddl: str, query: str, schemas: list[str]) -> set[str]:
+    """After ``ddl``: the objects whose definition the catalog query ``query`` takes from
+    the server rather than leaving to pgprobe (the definition column is not null)."""
+    from pgprobe.catalog._reader import query_text
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(ddl)  # type: ignore[arg-type]
+        cur = conn.execute(query_text(query) or "", {
+            "schemas": schemas, "relations": None, "relation_oids": None})
+        at = [d.name for d in cur.description or ()].index("definition")
+        return {r[1] for r in cur.fetchall() if r[at] is not None}
+
+
+INDEX_TEXT = (
+    "select n.nspname, c.relname, ic.relname, pg_get_indexdef(i.indexrelid) "
+    "from pg_index i join pg_class ic on ic.oid = i.indexrelid "
+    "join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace "
+    "where n.nspname in ('app', 'Odd Schema')")
 
 
 def test_every_index_definition_matches_the_server(scratch_dsn: str) -> None:
@@ -63,7 +80,7 @@ def test_every_index_definition_matches_the_server(scratch_dsn: str) -> None:
         conn.execute(SHAPES)
         if conn.info.server_version >= 150000:
             conn.execute("create unique index t_nnd on app.t (n) nulls not distinct")
-    truth = _truth(scratch_dsn)
+    truth = _server_text(scratch_dsn, INDEX_TEXT)
     snap = pgprobe.snapshot(scratch_dsn, schemas=["app", "Odd Schema"])
     got = {(r.schema, r.name, i.name): i.definition for r in snap.relations for i in r.indexes}
     assert len(truth) >= 28
@@ -96,13 +113,7 @@ def test_quote_matches_quote_ident(scratch_dsn: str, ident: str, quoted: str) ->
 def test_both_paths_are_exercised(scratch_dsn: str) -> None:
     """The shapes above include indexes pgprobe writes and indexes the server must deparse,
     so the comparison covers both."""
-    from pgprobe.catalog._reader import query_text
-
-    with psycopg.connect(scratch_dsn, autocommit=True) as conn:
-        conn.execute(SHAPES)
-        rows = conn.execute(query_text("indexes") or "", {
-            "schemas": ["app", "Odd Schema"], "relations": None, "relation_oids": None})
-        server_written = {r[1] for r in rows if r[5] is not None}
+    server_written = _sent_by_server(scratch_dsn, SHAPES, "indexes", ["app", "Odd Schema"])
     # t_name_pattern passes this first check; its operator class sends it to the server later
     assert {"t_c_name_default", "t_desc", "t_include", "t_partial",
             "t_expr", "t_fill", "t_hash", "t_tags_gin", "p_region"} <= server_written
@@ -143,14 +154,11 @@ alter table app.f add constraint f_late foreign key (org) references "Other"."Or
 """
 
 
-def _constraint_truth(dsn: str) -> dict[tuple[str, str, str], str]:
-    with psycopg.connect(dsn) as conn:
-        conn.execute("set search_path = ''")
-        return {(r[0], r[1], r[2]): r[3] for r in conn.execute(
-            "select n.nspname, c.relname, con.conname, pg_get_constraintdef(con.oid, true) "
-            "from pg_constraint con join pg_class c on c.oid = con.conrelid "
-            "join pg_namespace n on n.oid = c.relnamespace "
-            "where n.nspname in ('app', 'Other') and con.contype in ('p', 'u', 'f', 'c', 'x')")}
+CONSTRAINT_TEXT = (
+    "select n.nspname, c.relname, con.conname, pg_get_constraintdef(con.oid, true) "
+    "from pg_constraint con join pg_class c on c.oid = con.conrelid "
+    "join pg_namespace n on n.oid = c.relnamespace "
+    "where n.nspname in ('app', 'Other') and con.contype in ('p', 'u', 'f', 'c', 'x')")
 
 
 def test_every_constraint_definition_matches_the_server(scratch_dsn: str) -> None:
@@ -161,7 +169,7 @@ def test_every_constraint_definition_matches_the_server(scratch_dsn: str) -> Non
             conn.execute("alter table app.f add column g int, add column h int, "
                          "add constraint f_setnull foreign key (g, h) references app.k (a, b) "
                          "on delete set null (g)")
-    truth = _constraint_truth(scratch_dsn)
+    truth = _server_text(scratch_dsn, CONSTRAINT_TEXT)
     snap = pgprobe.snapshot(scratch_dsn, schemas=["app", "Other"])
     got = {(r.schema, r.name, c.name): c.definition
            for r in snap.relations for c in r.constraints}
@@ -170,13 +178,7 @@ def test_every_constraint_definition_matches_the_server(scratch_dsn: str) -> Non
 
 
 def test_constraint_paths_are_both_exercised(scratch_dsn: str) -> None:
-    from pgprobe.catalog._reader import query_text
-
-    with psycopg.connect(scratch_dsn, autocommit=True) as conn:
-        conn.execute(KEYS)
-        rows = conn.execute(query_text("constraints") or "", {
-            "schemas": ["app", "Other"], "relations": None, "relation_oids": None}).fetchall()
-    written_by_server = {r[1] for r in rows if r[4] is not None}
+    written_by_server = _sent_by_server(scratch_dsn, KEYS, "constraints", ["app", "Other"])
     assert {"k_c_a_key", "k_u_key", "v_pos", "r_later", "f_code_fkey", "f_from_fkey", "f_late",
             "f_org3_fkey", "f_org4_fkey"} <= written_by_server
     assert not {"k_pkey", "k_a_b_key", "Org_pkey", "Org_code_key", "f_org_fkey",

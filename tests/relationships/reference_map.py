@@ -4,7 +4,8 @@
 skips work that cannot change the result and sorts groups with keys compared in C. This is
 the former step-by-step pipeline (every relationship made, grouped by pair, filtered, each
 group sorted by ``sort_key``), kept verbatim so the tests can compare the two map by map:
-same keys in the same order, same relationships in the same order.
+same keys in the same order, same relationships in the same order. The view lineage and the
+view copies of step 2 did not change and are the builder's own (imported).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from pgprobe.catalog._model import Constraint, Function, Relation, Snapshot
+from pgprobe.relationships._build import _Lineage, _view_relationships
 from pgprobe.relationships._model import (
     AnyRelationship,
     ComputedRelationship,
@@ -99,67 +101,6 @@ def _fk_relationships(snapshot: Snapshot, by_name: dict[str, Relation] | None = 
                 cardinality="o2o" if one_to_one else "m2o",
                 constraint=fk.name, columns=cols, is_self=origin == target,
             ))
-    return out
-
-
-class _Lineage:
-    """View column lineage: which view columns expose each base column (``keyDeps``)."""
-
-    def __init__(self, snapshot: Snapshot, schemas: Sequence[str]) -> None:
-        # base table -> view -> base column -> [view columns]
-        self.exposed: dict[QN, dict[QN, dict[str, list[str]]]] = defaultdict(dict)
-        wanted = set(schemas)  # a list of 200 tenant schemas made this step tables x schemas
-        for rel in snapshot.relations:
-            if rel.kind not in _VIEW_KINDS or rel.schema not in wanted or not rel.view_sources:
-                continue
-            view = QN(rel.schema, rel.name)
-            position = {c.name: c.position for c in rel.columns}
-            for src in sorted(rel.view_sources, key=lambda s: position.get(s.column, 0)):
-                cols = self.exposed[QN(src.source_schema, src.source_table)].setdefault(view, {})
-                cols.setdefault(src.source_column, []).append(src.column)
-
-    def views_exposing(self, table: QN, columns: Sequence[str]) -> list[tuple[QN, list[list[str]]]]:
-        """Views exposing every one of ``columns`` of ``table``: per column, its view columns."""
-        found = []
-        for view, cols in self.exposed.get(table, {}).items():
-            if all(c in cols for c in columns):
-                found.append((view, [cols[c] for c in columns]))
-        return found
-
-
-def _choices(per_column: list[list[str]]) -> list[tuple[str, ...]]:
-    """Every way to pick one view column per key column (a key exposed twice -> two)."""
-    combos: list[tuple[str, ...]] = [()]
-    for options in per_column:
-        combos = [c + (o,) for c in combos for o in options]
-    return combos
-
-
-def _view_relationships(rels: list[Relationship], lineage: _Lineage) -> list[Relationship]:
-    """Step 2: view->table, table->view and view->view copies of each base relationship."""
-    out: list[Relationship] = []
-    for r in rels:
-        if r.cardinality not in ("m2o", "o2o") or r.is_parent:
-            continue
-        fk_cols = [c for c, _ in r.columns]
-        ref_cols = [c for _, c in r.columns]
-        src_views = [(v, combo) for v, per in lineage.views_exposing(r.table, fk_cols)
-                     for combo in _choices(per)]
-        ref_views = [(v, combo) for v, per in lineage.views_exposing(r.foreign_table, ref_cols)
-                     for combo in _choices(per)]
-        for view, vcols in src_views:
-            out.append(_relationship(view, r.foreign_table, r.cardinality, r.constraint,
-                                    tuple(zip(vcols, ref_cols, strict=True)), False,
-                                    table_is_view=True, foreign_table_is_view=False))
-        for view, vcols in ref_views:
-            out.append(_relationship(r.table, view, r.cardinality, r.constraint,
-                                    tuple(zip(fk_cols, vcols, strict=True)), False,
-                                    table_is_view=False, foreign_table_is_view=True))
-        for view1, vcols1 in src_views:
-            for view2, vcols2 in ref_views:
-                out.append(_relationship(view1, view2, r.cardinality, r.constraint,
-                                        tuple(zip(vcols1, vcols2, strict=True)), view1 == view2,
-                                        table_is_view=True, foreign_table_is_view=True))
     return out
 
 
