@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ._querytree import TopQuery, read_top_query
+
 _ESCAPED = re.compile(r"\\.", re.S)
 # The fields of a TargetEntry after its expression, in the order PostgreSQL writes them
 # (outfuncs, the same in 15 to 18). With escapes removed a name holds no space.
@@ -57,17 +59,26 @@ def top_level_entries(tree: str) -> list[tuple[int, int, int]]:
     return found
 
 
-def direct_sources(trees: Iterable[Sequence[Any]]) -> tuple[Direct, list[int]]:
-    """The one-step lineage of every view in ``trees`` (rows of view_trees.sql) and the oids
-    of the asked views, in order."""
+def direct_sources(trees: Iterable[Sequence[Any]]
+                   ) -> tuple[Direct, list[int], dict[int, TopQuery | None]]:
+    """The one-step lineage of every view in ``trees`` (rows of view_trees.sql), the oids of
+    the asked views, in order, and each view's top-level query (``_querytree``: None for a
+    tree of several queries), which updatability and plain definitions read too."""
     direct: Direct = {}
     asked: list[int] = []
+    queries: dict[int, TopQuery | None] = {}
     for view_oid, is_asked, tree in trees:
         if is_asked:
             asked.append(view_oid)
-        for resno, src_oid, src_attnum in top_level_entries(tree):
+        query = queries[view_oid] = read_top_query(tree)
+        if query is None:
+            entries = top_level_entries(tree)
+        else:
+            entries = [(resno, oid, column) for resno, oid, column, _junk in query.entries
+                       if oid and column > 0]
+        for resno, src_oid, src_attnum in entries:
             direct[(view_oid, resno)] = (src_oid, src_attnum)
-    return direct, asked
+    return direct, asked, queries
 
 
 def followed(direct: Direct, asked: Iterable[int]) -> list[tuple[int, int, int, int]]:
@@ -131,6 +142,7 @@ def view_lineage(conn: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
     from ._reader import query_text
 
     trees = conn.execute(query_text("view_trees"), params).fetchall()
-    lineage = followed(*direct_sources(trees))
+    direct, asked, _queries = direct_sources(trees)
+    lineage = followed(direct, asked)
     rows = conn.execute(query_text("view_sources"), {"oids": relation_oids(lineage)}).fetchall()
     return [dict(zip(LINEAGE_FIELDS, row, strict=True)) for row in named(lineage, rows)]

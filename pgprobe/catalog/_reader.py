@@ -198,7 +198,10 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
                     row["acl"] = table_grants(row["acl"]) if with_grants else []
             results[name] = dicts
     if "view_sources" in results:
-        lineage = followed(*results["view_sources"])
+        direct, asked, queries = results["view_sources"]
+        # each view's top-level query (None: several queries), for updatability and definitions
+        results["view_queries"] = queries
+        lineage = followed(direct, asked)
         relation_rows = conn.cursor(row_factory=tuple_row).execute(
             query_text("view_sources") or "", {"oids": relation_oids(lineage)}).fetchall()
         results["view_sources"] = named(lineage, relation_rows)
