@@ -67,7 +67,7 @@ def direct_sources(trees: Iterable[Sequence[Any]]
     direct: Direct = {}
     asked: list[int] = []
     queries: dict[int, TopQuery | None] = {}
-    for view_oid, is_asked, tree in trees:
+    for view_oid, is_asked, tree, *_facts in trees:  # the facts: _updatable.py
         if is_asked:
             asked.append(view_oid)
         query = queries[view_oid] = read_top_query(tree)

@@ -49,6 +49,7 @@ from ._model import (
     ViewColumnSource,
     split_name,
 )
+from ._updatable import Updatability, ViewFacts
 
 _T = TypeVar("_T")
 
@@ -190,6 +191,7 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
                 continue
             if name == "view_sources":
                 results[name] = direct_sources(fetched)
+                results["view_facts"] = fetched  # updatability facts: _fill_view_updatability
                 continue
             dicts: list[dict[str, Any]] = fetched
             if name == "relations":  # parse the ACLs while the server works on
@@ -268,6 +270,7 @@ def _run_all(conn: psycopg.Connection[Any], params: dict[str, Any],
             results["deparse_facts"] = DeparseFacts.from_row(results["deparse_facts"][0])
         if "indexes" in results:  # in the same transaction: the same catalog
             results["indexes"] = _index_rows(conn, results)
+        _fill_view_updatability(conn, results)  # likewise
     _set_view_column_updatability(results)
     if progress:
         for name in results:
@@ -298,6 +301,72 @@ def _set_view_column_updatability(results: dict[str, Any]) -> None:
                 new = changed[(id(column), value)] = object.__new__(Column)
                 new.__dict__.update(column.__dict__, updatable=value)
             listed[i] = new
+
+
+def _view_facts(results: dict[str, Any]) -> ViewFacts:
+    """What ``_updatable`` needs, from the rows of view_trees.sql (the views' queries, rules
+    and triggers) and relations.sql (what the server says of foreign tables)."""
+    kinds: dict[int, str] = {}
+    rule_events: dict[int, int] = {}
+    trigger_events: dict[int, int] = {}
+    writable: dict[int, bool] = {}
+    for oid, _asked, _tree, relkind, rules, triggers, is_writable in results.pop("view_facts", ()):
+        kinds[oid] = relkind
+        if rules:
+            rule_events[oid] = rules
+        if triggers:
+            trigger_events[oid] = triggers
+        if is_writable:
+            writable[oid] = True
+    foreign = {rel["oid"]: rel["updatable_events"] or 0 for rel in results.get("relations", ())
+               if rel["kind"] == "f"}
+    results["view_writable"] = writable
+    return ViewFacts(queries=results.get("view_queries", {}), kinds=kinds,
+                     rule_events=rule_events, trigger_events=trigger_events,
+                     foreign_events=foreign)
+
+
+def _fill_view_updatability(conn: psycopg.Connection[Any], results: dict[str, Any]) -> None:
+    """Set ``updatable_events`` of the views and materialized views of relations.sql, and add
+    their columns' answers to the rows of view_columns_updatable.sql (foreign tables only):
+    decided in Python (``_updatable.py``) from the views' trees, rules and triggers, and by the
+    server (view_updatable.sql) for the views those do not decide, or for all of them when
+    the trees were not read (``skip=("view_sources",)``)."""
+    views = [rel for rel in results.get("relations", ()) if rel["kind"] in ("v", "m")]
+    if not views:
+        return
+    port = Updatability(_view_facts(results))
+    writable: dict[int, bool] = results.pop("view_writable", {})
+    columns: dict[int, list[Column]] = results.get("columns", {})
+    answers: list[tuple[int, int, bool]] = []
+    undecided: dict[int, dict[str, Any]] = {}
+    for rel in views:
+        oid = rel["oid"]
+        events = port.relation_events(oid)
+        decided: list[tuple[int, int, bool]] = []
+        if rel["kind"] == "v" and events is not None:
+            always = writable.get(oid, False)
+            for column in columns.get(oid, ()):
+                updatable = always or port.column_updatable(oid, column.position)
+                if updatable is None:
+                    events = None
+                    break
+                decided.append((oid, column.position, updatable))
+        if events is None:
+            undecided[oid] = rel
+            continue
+        rel["updatable_events"] = events
+        answers.extend(decided)
+    if undecided:
+        for oid, events, updatable_columns in conn.execute(
+                query_text("view_updatable") or "", {"oids": list(undecided)}).fetchall():
+            rel = undecided[oid]
+            rel["updatable_events"] = events
+            if rel["kind"] == "v":
+                can = set(updatable_columns)
+                answers.extend((oid, c.position, c.position in can)
+                               for c in columns.get(oid, ()))
+    results.setdefault("view_columns_updatable", []).extend(answers)
 
 
 def _index_rows(conn: psycopg.Connection[Any], results: dict[str, Any]) -> list[tuple[Any, ...]]:

@@ -16,7 +16,11 @@ select c.oid,
          join pg_namespace pn on pn.oid = pc.relnamespace
          where i.inhrelid = c.oid limit 1) end as partition_of,
        case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) end as partition_bound,
-       case when c.relkind in ('v', 'f', 'm') then pg_relation_is_updatable(c.oid, true) else 28 end as updatable_events,
+       -- views and materialized views: null, decided in Python from their stored trees
+       -- (pgprobe/catalog/_updatable.py) or by view_updatable.sql; foreign tables depend on
+       -- their wrapper
+       case when c.relkind = 'f' then pg_relation_is_updatable(c.oid, true)
+            when c.relkind in ('r', 'p') then 28 end as updatable_events,
        coalesce(c.reloptions, '{}') as options
 from pg_class c
 join pg_namespace n on n.oid = c.relnamespace

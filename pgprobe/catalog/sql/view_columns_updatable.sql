@@ -1,8 +1,8 @@
--- Whether each column of the expanded schemas' views and foreign tables can be written
--- through them, as postgres-meta decides: PostgreSQL says the column is updatable, or an
--- INSTEAD OF INSERT/UPDATE trigger or an unconditional INSTEAD rule makes the relation
--- writable. Kept out of columns.sql: asking PostgreSQL loads each view's rules, which
--- relations.sql (pg_get_viewdef, pg_relation_is_updatable) does on the same connection.
+-- Whether each column of the expanded schemas' foreign tables can be written through them,
+-- as postgres-meta decides: PostgreSQL says the column is updatable, or an INSTEAD OF
+-- INSERT/UPDATE trigger or an unconditional INSTEAD rule makes the relation writable. Views'
+-- columns are decided in Python from their stored trees (pgprobe/catalog/_updatable.py), or
+-- by view_updatable.sql when those do not decide.
 select a.attrelid as oid,
        a.attnum as position,
        pg_column_is_updatable(a.attrelid, a.attnum, false)
@@ -19,5 +19,5 @@ cross join lateral (
 where n.nspname = any(%(schemas)s)
   and (%(relations)s::text[] is null or (n.nspname || '.' || c.relname) = any(%(relations)s::text[]))
   and (%(relation_oids)s::oid[] is null or c.oid = any(%(relation_oids)s::oid[]))  -- relation_oids.sql
-  and c.relkind in ('v', 'f')
+  and c.relkind = 'f'
   and a.attnum > 0 and not a.attisdropped
