@@ -279,20 +279,23 @@ def _run_all(conn: psycopg.Connection[Any], params: dict[str, Any],
 
 
 def _set_view_column_updatability(results: dict[str, Any]) -> None:
-    """Fill in ``Column.updatable`` of view and foreign-table columns (None from columns.sql)
-    from view_columns_updatable.sql. Columns are shared between relations (_model_objects),
-    so each changed column is a new object, itself shared."""
+    """Fill in ``Column.updatable`` of view and foreign-table columns (None from columns.sql):
+    foreign tables' from view_columns_updatable.sql, views' from _fill_view_updatability.
+    Columns are shared between relations (_model_objects), so each changed column is a new
+    object, itself shared."""
     columns: dict[int, list[Column]] = results.get("columns", {})
     changed: dict[tuple[int, bool], Column] = {}  # by id: the objects live on in the lists
-    by_relation: dict[int, dict[int, bool]] = defaultdict(dict)
+    # relation oid -> (the answer for columns not listed, {column number: answer})
+    by_relation: dict[int, tuple[bool, dict[int, bool]]] = defaultdict(lambda: (False, {}))
     for oid, position, updatable in results.pop("view_columns_updatable", ()):
-        by_relation[oid][position] = bool(updatable)
-    for oid, answers in by_relation.items():
+        by_relation[oid][1][position] = bool(updatable)
+    by_relation.update(results.pop("view_column_answers", {}))
+    for oid, (default, answers) in by_relation.items():
         listed = columns.get(oid)
         if not listed:
             continue
         for i, column in enumerate(listed):
-            value = answers.get(column.position, False)
+            value = answers.get(column.position, default)
             new = changed.get((id(column), value))
             if new is None:
                 # built like every other Column (_model_objects), not through __init__: one
@@ -327,9 +330,8 @@ def _view_facts(results: dict[str, Any]) -> ViewFacts:
 
 
 def _fill_view_updatability(conn: psycopg.Connection[Any], results: dict[str, Any]) -> None:
-    """Set ``updatable_events`` of the views and materialized views of relations.sql, and add
-    their columns' answers to the rows of view_columns_updatable.sql (foreign tables only):
-    decided in Python (``_updatable.py``) from the views' trees, rules and triggers, and by the
+    """Set ``updatable_events`` of the views and materialized views of relations.sql, and
+    the answers for their columns (``results["view_column_answers"]``): decided in Python (``_updatable.py``) from the views' trees, rules and triggers, and by the
     server (view_updatable.sql) for the views those do not decide, or for all of them when
     the trees were not read (``skip=("view_sources",)``)."""
     views = [rel for rel in results.get("relations", ()) if rel["kind"] in ("v", "m")]
@@ -337,36 +339,26 @@ def _fill_view_updatability(conn: psycopg.Connection[Any], results: dict[str, An
         return
     port = Updatability(_view_facts(results))
     writable: dict[int, bool] = results.pop("view_writable", {})
-    columns: dict[int, list[Column]] = results.get("columns", {})
-    answers: list[tuple[int, int, bool]] = []
+    answers: dict[int, tuple[bool, dict[int, bool]]] = {}
     undecided: dict[int, dict[str, Any]] = {}
     for rel in views:
         oid = rel["oid"]
         events = port.relation_events(oid)
-        decided: list[tuple[int, int, bool]] = []
-        if rel["kind"] == "v" and events is not None:
-            always = writable.get(oid, False)
-            for column in columns.get(oid, ()):
-                updatable = always or port.column_updatable(oid, column.position)
-                if updatable is None:
-                    events = None
-                    break
-                decided.append((oid, column.position, updatable))
-        if events is None:
+        columns = port.columns_updatable(oid) if rel["kind"] == "v" else (False, {})
+        if events is None or columns is None:
             undecided[oid] = rel
             continue
         rel["updatable_events"] = events
-        answers.extend(decided)
+        if rel["kind"] == "v":
+            answers[oid] = (True, {}) if writable.get(oid) else columns
     if undecided:
         for oid, events, updatable_columns in conn.execute(
                 query_text("view_updatable") or "", {"oids": list(undecided)}).fetchall():
             rel = undecided[oid]
             rel["updatable_events"] = events
             if rel["kind"] == "v":
-                can = set(updatable_columns)
-                answers.extend((oid, c.position, c.position in can)
-                               for c in columns.get(oid, ()))
-    results.setdefault("view_columns_updatable", []).extend(answers)
+                answers[oid] = (False, dict.fromkeys(updatable_columns, True))
+    results["view_column_answers"] = answers
 
 
 def _index_rows(conn: psycopg.Connection[Any], results: dict[str, Any]) -> list[tuple[Any, ...]]:
