@@ -81,7 +81,7 @@ SKIPPABLE = ("constraints", "indexes", "triggers", "policies", "grants", "types"
 _QUERIES = ("server", "schemas", "relations", "columns", "constraints", "indexes", "triggers",
             "policies", "grants", "types", "functions", "publications", "extensions", "roles",
             "view_sources", "casts", "view_dependencies", "deparse_facts",
-            "view_columns_updatable")
+            "view_columns_updatable", "instead_events")
 
 
 @cache
@@ -107,9 +107,10 @@ def _choose_schemas(all_schemas: Iterable[str], schemas: Sequence[str] | None,
 _PREBUILT: dict[str, type] = {"columns": Column, "grants": Grant, "policies": Policy}
 _TUPLE_FIELDS: dict[type, tuple[str, ...]] = {Policy: ("roles",)}
 _TUPLE_ROWS = frozenset({"constraints", "indexes", "view_dependencies", "deparse_facts",
-                         "view_columns_updatable"})
+                         "view_columns_updatable", "instead_events"})
 # Helper queries read only for kinds that need them: left out when all of those are skipped.
-_ONLY_FOR = {"deparse_facts": {"indexes", "constraints"}}
+_ONLY_FOR = {"deparse_facts": {"indexes", "constraints"},
+             "instead_events": {"view_sources"}}  # without the trees the server decides
 
 
 def _model_objects(cur_names: Sequence[str], rows: Sequence[Sequence[Any]], cls: type[_T]
@@ -153,7 +154,7 @@ def _model_objects(cur_names: Sequence[str], rows: Sequence[Sequence[Any]], cls:
 _GROUPS = (
     # everything that loads views' rules (deparsing, updatability) on one connection
     ("server", "schemas", "relations", "view_columns_updatable", "policies", "publications",
-     "extensions", "roles", "deparse_facts", "types"),
+     "extensions", "roles", "deparse_facts", "types", "instead_events"),
     ("columns", "grants", "constraints", "indexes", "triggers", "functions", "view_sources",
      "casts", "view_dependencies"),
 )
@@ -307,20 +308,17 @@ def _set_view_column_updatability(results: dict[str, Any]) -> None:
 
 
 def _view_facts(results: dict[str, Any]) -> ViewFacts:
-    """What ``_updatable`` needs, from the rows of view_trees.sql (the views' queries, rules
-    and triggers) and relations.sql (what the server says of foreign tables)."""
-    kinds: dict[int, str] = {}
+    """What ``_updatable`` needs, from the rows of view_trees.sql (the views' queries and
+    kinds), instead_events.sql (their rules and triggers) and relations.sql (what the server
+    says of foreign tables)."""
+    kinds = {row[0]: row[3] for row in results.pop("view_facts", ())}
     rule_events: dict[int, int] = {}
     trigger_events: dict[int, int] = {}
     writable: dict[int, bool] = {}
-    for oid, _asked, _tree, relkind, rules, triggers, is_writable in results.pop("view_facts", ()):
-        kinds[oid] = relkind
-        if rules:
-            rule_events[oid] = rules
-        if triggers:
-            trigger_events[oid] = triggers
-        if is_writable:
-            writable[oid] = True
+    for oid, rules, triggers, is_writable in results.pop("instead_events", ()):
+        rule_events[oid] = rules
+        trigger_events[oid] = triggers
+        writable[oid] = is_writable
     foreign = {rel["oid"]: rel["updatable_events"] or 0 for rel in results.get("relations", ())
                if rel["kind"] == "f"}
     results["view_writable"] = writable

@@ -9,6 +9,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from psycopg.rows import dict_row
 
 import pgprobe
 from pgprobe.catalog._lineage import direct_sources
@@ -239,19 +240,21 @@ def test_partial_snapshot_matches_the_server(shapes_dsn: str) -> None:
 
 
 def _port(dsn: str, schemas: list[str]) -> tuple[Updatability, dict[tuple[str, str], int]]:
-    """The Python port over the facts the snapshot reads (view_trees.sql, and relations.sql
-    for foreign tables), and the oid of each relation by name."""
+    """The Python port over the facts the snapshot reads (view_trees.sql, instead_events.sql,
+    and relations.sql for foreign tables), and the oid of each relation by name."""
     params = {"schemas": schemas, "relations": None, "relation_oids": None}
     with psycopg.connect(dsn) as conn:
         conn.execute("set search_path = ''")
         trees = conn.execute(query_text("view_trees") or "", params).fetchall()
-        relations = conn.execute(query_text("relations") or "", params).fetchall()
+        relations = conn.cursor(row_factory=dict_row).execute(
+            query_text("relations") or "", params).fetchall()
+        instead = conn.execute(query_text("instead_events") or "").fetchall()
     _direct, _asked, queries = direct_sources(trees)
     facts = ViewFacts(
         queries=queries, kinds={r[0]: r[3] for r in trees},
-        rule_events={r[0]: r[4] for r in trees}, trigger_events={r[0]: r[5] for r in trees},
-        foreign_events={r[0]: r[13] for r in relations if r[4] == "f"})
-    names = {(r[2], r[3]): r[0] for r in relations}
+        rule_events={r[0]: r[1] for r in instead}, trigger_events={r[0]: r[2] for r in instead},
+        foreign_events={r["oid"]: r["updatable_events"] for r in relations if r["kind"] == "f"})
+    names = {(r["schema"], r["name"]): r["oid"] for r in relations}
     return Updatability(facts), names
 
 

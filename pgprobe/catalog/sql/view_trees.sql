@@ -8,13 +8,6 @@
 -- list, the information PostgREST reads from pg_rewrite), then names them with
 -- view_sources.sql. Tokenizing the trees with regexp_matches here cost 44 s at 68,000
 -- relations; the same scan in Python takes about a second.
---
--- Each view also comes with what its updatability needs besides its tree
--- (pgprobe/catalog/_updatable.py), read from the catalogs without opening any relation:
--- `rule_events`, the events (1 << ev_type: 4 UPDATE, 8 INSERT, 16 DELETE) of its
--- unconditional INSTEAD rules; `trigger_events`, those of its INSTEAD OF row triggers (as the
--- relation cache flags them); `writable`, postgres-meta's "an INSTEAD OF INSERT/UPDATE trigger
--- or an unconditional INSTEAD INSERT/UPDATE rule" (view_columns_updatable.sql).
 with recursive
 asked as (
     select c.oid
@@ -49,30 +42,8 @@ views as (
     join pg_rewrite r on r.ev_class = c.oid and r.rulename = '_RETURN'
     where n.nspname not in ('pg_catalog', 'information_schema')
       and n.nspname !~ '^pg_(toast|temp_)'
-),
-rules as (
-    select rw.ev_class as oid, bit_or(1 << rw.ev_type::text::int) as events
-    from pg_rewrite rw
-    where rw.ev_type in ('2', '3', '4') and rw.is_instead and rw.ev_qual::text = '<>'
-    group by rw.ev_class
-),
-triggers as (
-    -- INSTEAD OF (timing bits 64, not BEFORE 2) row (1) triggers: INSERT 4, DELETE 8, UPDATE 16
-    select tg.tgrelid as oid,
-           bit_or(case when tg.tgtype & 67 = 65 then
-                    (case when tg.tgtype & 4 <> 0 then 8 else 0 end)
-                    | (case when tg.tgtype & 16 <> 0 then 4 else 0 end)
-                    | (case when tg.tgtype & 8 <> 0 then 16 else 0 end)
-                  else 0 end) as events,
-           bool_or(tg.tgtype & 20 <> 0 and not tg.tgisinternal) as writable
-    from pg_trigger tg
-    where tg.tgtype & 64 <> 0
-    group by tg.tgrelid
 )
-select v.view_oid, v.view_oid in (select oid from asked) as asked, v.tree, v.relkind,
-       coalesce(ru.events, 0) as rule_events, coalesce(tr.events, 0) as trigger_events,
-       coalesce(tr.writable, false) or coalesce(ru.events & 12 <> 0, false) as writable
+-- relkind: for updatability (pgprobe/catalog/_updatable.py, with instead_events.sql)
+select v.view_oid, v.view_oid in (select oid from asked) as asked, v.tree, v.relkind
 from views v
-left join rules ru on ru.oid = v.view_oid
-left join triggers tr on tr.oid = v.view_oid
 order by v.view_oid
