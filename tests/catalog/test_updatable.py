@@ -297,3 +297,29 @@ def test_system_columns_are_never_updatable(shapes_dsn: str) -> None:
     port, names = _port(shapes_dsn, ["app"])
     assert port.column_updatable(names[("app", "v_star")], 0) is False
     assert port.column_updatable(names[("app", "v_star")], -1) is False
+
+
+def test_the_server_is_asked_about_exactly_the_undecided_views(
+        shapes_dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """view_updatable.sql is sent once, for the views the port leaves undecided, and their
+    answers (some of them updatable) are the server's."""
+    asked: list[list[int]] = []
+    execute = psycopg.Connection.execute
+
+    def recording(self: psycopg.Connection[Any], query: Any, params: Any = None,
+                  **kwargs: Any) -> Any:
+        if query == query_text("view_updatable"):
+            asked.append(list(params["oids"]))
+        return execute(self, query, params, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "execute", recording)
+    snap = pgprobe.snapshot(shapes_dsn, schemas=["app"])
+    monkeypatch.undo()
+    _, names = _port(shapes_dsn, ["app"])
+    oids = {oid: name for (schema, name), oid in names.items() if schema == "app"}
+    assert len(asked) == 1
+    assert {oids[oid] for oid in asked[0]} == UNDECIDED
+    sublink = snap.table("app.v_sublink_where")
+    assert sublink.insertable and sublink.updatable and sublink.deletable
+    assert all(c.updatable for c in sublink.columns)
+    assert _snapshot_answers(snap) == _server(shapes_dsn, ["app"])
