@@ -49,6 +49,8 @@ from ._model import (
     ViewColumnSource,
     split_name,
 )
+from ._querytree import TopQuery
+from ._viewdef import BaseRelation, plain_view_definition
 
 _T = TypeVar("_T")
 
@@ -108,7 +110,7 @@ _TUPLE_FIELDS: dict[type, tuple[str, ...]] = {Policy: ("roles",)}
 _TUPLE_ROWS = frozenset({"constraints", "indexes", "view_dependencies", "deparse_facts",
                          "view_columns_updatable"})
 # Helper queries read only for kinds that need them: left out when all of those are skipped.
-_ONLY_FOR = {"deparse_facts": {"indexes", "constraints"}}
+_ONLY_FOR = {"deparse_facts": {"indexes", "constraints", "view_sources"}}
 
 
 def _model_objects(cur_names: Sequence[str], rows: Sequence[Sequence[Any]], cls: type[_T]
@@ -204,6 +206,7 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
         lineage = followed(direct, asked)
         relation_rows = conn.cursor(row_factory=tuple_row).execute(
             query_text("view_sources") or "", {"oids": relation_oids(lineage)}).fetchall()
+        results["view_relations"] = relation_rows  # names for plain view definitions
         results["view_sources"] = named(lineage, relation_rows)
 
 
@@ -268,6 +271,7 @@ def _run_all(conn: psycopg.Connection[Any], params: dict[str, Any],
             results["deparse_facts"] = DeparseFacts.from_row(results["deparse_facts"][0])
         if "indexes" in results:  # in the same transaction: the same catalog
             results["indexes"] = _index_rows(conn, results)
+        _set_view_definitions(conn, results)
     _set_view_column_updatability(results)
     if progress:
         for name in results:
@@ -298,6 +302,38 @@ def _set_view_column_updatability(results: dict[str, Any]) -> None:
                 new = changed[(id(column), value)] = object.__new__(Column)
                 new.__dict__.update(column.__dict__, updatable=value)
             listed[i] = new
+
+
+def _set_view_definitions(conn: psycopg.Connection[Any], results: dict[str, Any]) -> set[int]:
+    """Fill in ``view_definition`` of the views and materialized views in relations.sql's
+    rows (null there): plain views written here (``_viewdef.py``), every other one deparsed
+    by the server (``sql/view_definitions.sql``) on ``conn``, in the snapshot's transaction.
+    Returns the oids the server deparsed."""
+    views = [row for row in results.get("relations", ()) if row["kind"] in ("v", "m")]
+    if not views:
+        return set()
+    facts = cast(DeparseFacts | None, results.get("deparse_facts"))
+    queries: dict[int, TopQuery | None] = results.get("view_queries", {})
+    relations = {row[0]: BaseRelation(row[1], row[2], row[4])
+                 for row in results.get("view_relations", ())}
+    columns: dict[int, list[Column]] = results.get("columns", {})
+    unwritten: dict[int, dict[str, Any]] = {}
+    for row in views:
+        oid = row["oid"]
+        listed = columns.get(oid)
+        definition = None
+        if facts is not None and listed:
+            names = [c.name for c in sorted(listed, key=attrgetter("position"))]
+            definition = plain_view_definition(oid, queries.get(oid), relations, names, facts)
+        if definition is None:
+            unwritten[oid] = row
+        row["view_definition"] = definition
+    if unwritten:
+        deparsed = conn.execute(query_text("view_definitions") or "",
+                                {"oids": list(unwritten)}).fetchall()
+        for oid, definition in deparsed:
+            unwritten[oid]["view_definition"] = definition
+    return set(unwritten)
 
 
 def _index_rows(conn: psycopg.Connection[Any], results: dict[str, Any]) -> list[tuple[Any, ...]]:
