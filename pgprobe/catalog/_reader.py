@@ -50,7 +50,7 @@ from ._model import (
     split_name,
 )
 from ._querytree import TopQuery
-from ._viewdef import BaseRelation, plain_view_definition
+from ._viewdef import BaseRelation, ViewWriter
 
 _T = TypeVar("_T")
 
@@ -314,17 +314,19 @@ def _set_view_definitions(conn: psycopg.Connection[Any], results: dict[str, Any]
         return set()
     facts = cast(DeparseFacts | None, results.get("deparse_facts"))
     queries: dict[int, TopQuery | None] = results.get("view_queries", {})
-    relations = {row[0]: BaseRelation(row[1], row[2], row[4])
-                 for row in results.get("view_relations", ())}
+    writer = ViewWriter({row[0]: BaseRelation(row[1], row[2], row[4])
+                         for row in results.get("view_relations", ())}, facts
+                        ) if facts is not None else None
     columns: dict[int, list[Column]] = results.get("columns", {})
     unwritten: dict[int, dict[str, Any]] = {}
     for row in views:
         oid = row["oid"]
         listed = columns.get(oid)
         definition = None
-        if facts is not None and listed:
-            names = [c.name for c in sorted(listed, key=attrgetter("position"))]
-            definition = plain_view_definition(oid, queries.get(oid), relations, names, facts)
+        if writer is not None and listed:
+            if listed[-1].position != len(listed):  # columns.sql orders them by number
+                listed = sorted(listed, key=attrgetter("position"))
+            definition = writer.definition(oid, queries.get(oid), tuple([c.name for c in listed]))
         if definition is None:
             unwritten[oid] = row
         row["view_definition"] = definition
