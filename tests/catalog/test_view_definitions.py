@@ -9,6 +9,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from psycopg import sql
 
 import pgprobe
 from pgprobe.catalog import _reader
@@ -236,3 +237,16 @@ def test_both_paths_are_exercised(scratch_dsn: str) -> None:
     # a relation named old or new: renamed by ruleutils on PG 15, written by pgprobe after
     assert ({"app.v_old", "app.v_new"} <= by_server) == old_new_entries
     assert ({"app.v_old", "app.v_new"} <= written) != old_new_entries
+
+
+def test_quote_all_identifiers_is_followed(scratch_dsn: str) -> None:
+    """The session's quote_all_identifiers quotes every name pgprobe writes, as the server
+    does (a database default reaches the snapshot's session and the server's text alike)."""
+    _load(scratch_dsn)
+    with psycopg.connect(scratch_dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("alter database {} set quote_all_identifiers = on").format(
+            sql.Identifier(conn.info.dbname)))
+    truth = _server_text(scratch_dsn, SCHEMAS)
+    assert 'FROM "app"."t";' in truth[("app", "one")]  # the setting reached the server's text
+    got = _snapshot_text(pgprobe.snapshot(scratch_dsn, schemas=SCHEMAS))
+    assert got == truth
