@@ -331,8 +331,8 @@ def _set_view_definitions(conn: psycopg.Connection[Any], results: dict[str, Any]
             unwritten[oid] = row
         row["view_definition"] = definition
     if unwritten:
-        deparsed = conn.execute(query_text("view_definitions") or "",
-                                {"oids": list(unwritten)}).fetchall()
+        oids = "{" + ",".join(map(str, unwritten)) + "}"  # one literal: see relation_oids
+        deparsed = conn.execute(query_text("view_definitions") or "", {"oids": oids}).fetchall()
         for oid, definition in deparsed:
             unwritten[oid]["view_definition"] = definition
     return set(unwritten)
