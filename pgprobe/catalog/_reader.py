@@ -49,7 +49,9 @@ from ._model import (
     ViewColumnSource,
     split_name,
 )
+from ._querytree import TopQuery
 from ._updatable import Updatability, ViewFacts
+from ._viewdef import BaseRelation, ViewWriter
 
 _T = TypeVar("_T")
 
@@ -109,7 +111,7 @@ _TUPLE_FIELDS: dict[type, tuple[str, ...]] = {Policy: ("roles",)}
 _TUPLE_ROWS = frozenset({"constraints", "indexes", "view_dependencies", "deparse_facts",
                          "view_columns_updatable", "instead_events"})
 # Helper queries read only for kinds that need them: left out when all of those are skipped.
-_ONLY_FOR = {"deparse_facts": {"indexes", "constraints"},
+_ONLY_FOR = {"deparse_facts": {"indexes", "constraints", "view_sources"},
              "instead_events": {"view_sources"}}  # without the trees the server decides
 
 
@@ -207,6 +209,7 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
         lineage = followed(direct, asked)
         relation_rows = conn.cursor(row_factory=tuple_row).execute(
             query_text("view_sources") or "", {"oids": relation_oids(lineage)}).fetchall()
+        results["view_relations"] = relation_rows  # names for plain view definitions
         results["view_sources"] = named(lineage, relation_rows)
 
 
@@ -272,6 +275,7 @@ def _run_all(conn: psycopg.Connection[Any], params: dict[str, Any],
         if "indexes" in results:  # in the same transaction: the same catalog
             results["indexes"] = _index_rows(conn, results)
         _fill_view_updatability(conn, results)  # likewise
+        _set_view_definitions(conn, results)
     _set_view_column_updatability(results)
     if progress:
         for name in results:
@@ -357,6 +361,38 @@ def _fill_view_updatability(conn: psycopg.Connection[Any], results: dict[str, An
             if rel["kind"] == "v":
                 answers[oid] = (False, dict.fromkeys(updatable_columns, True))
     results["view_column_answers"] = answers
+def _set_view_definitions(conn: psycopg.Connection[Any], results: dict[str, Any]) -> set[int]:
+    """Fill in ``view_definition`` of the views and materialized views in relations.sql's
+    rows (null there): plain views written here (``_viewdef.py``), every other one deparsed
+    by the server (``sql/view_definitions.sql``) on ``conn``, in the snapshot's transaction.
+    Returns the oids the server deparsed."""
+    views = [row for row in results.get("relations", ()) if row["kind"] in ("v", "m")]
+    if not views:
+        return set()
+    facts = cast(DeparseFacts | None, results.get("deparse_facts"))
+    queries: dict[int, TopQuery | None] = results.get("view_queries", {})
+    writer = ViewWriter({row[0]: BaseRelation(row[1], row[2], row[4])
+                         for row in results.get("view_relations", ())}, facts
+                        ) if facts is not None else None
+    columns: dict[int, list[Column]] = results.get("columns", {})
+    unwritten: dict[int, dict[str, Any]] = {}
+    for row in views:
+        oid = row["oid"]
+        listed = columns.get(oid)
+        definition = None
+        if writer is not None and listed:
+            if listed[-1].position != len(listed):  # columns.sql orders them by number
+                listed = sorted(listed, key=attrgetter("position"))
+            definition = writer.definition(oid, queries.get(oid), tuple([c.name for c in listed]))
+        if definition is None:
+            unwritten[oid] = row
+        row["view_definition"] = definition
+    if unwritten:
+        oids = "{" + ",".join(map(str, unwritten)) + "}"  # one literal: see relation_oids
+        deparsed = conn.execute(query_text("view_definitions") or "", {"oids": oids}).fetchall()
+        for oid, definition in deparsed:
+            unwritten[oid]["view_definition"] = definition
+    return set(unwritten)
 
 
 def _index_rows(conn: psycopg.Connection[Any], results: dict[str, Any]) -> list[tuple[Any, ...]]:

@@ -9,7 +9,9 @@ select c.oid,
        c.relacl::text[] as acl,
        c.relrowsecurity as rls_enabled,
        c.relforcerowsecurity as rls_forced,
-       case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid, true) end as view_definition,
+       -- views' definitions: written by pgprobe for plain views (catalog/_viewdef.py),
+       -- deparsed by view_definitions.sql for the others
+       null::text as view_definition,
        case when c.relispartition then (
          select pn.nspname || '.' || pc.relname
          from pg_inherits i join pg_class pc on pc.oid = i.inhparent
