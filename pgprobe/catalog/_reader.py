@@ -609,24 +609,28 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
                    rows.get("view_sources", {}))  # built by _send
 
     relations = []
+    # bound once: 68,000 relations look up six per-relation tables each
+    columns_of, constraints_of = by_oid["columns"].get, by_oid["constraints"].get
+    indexes_of, triggers_of = by_oid["indexes"].get, by_oid["triggers"].get
+    policies_of, grants_of, sources_of, reads_of = (
+        by_oid["policies"].get, by_oid["grants"].get, sources.get, reads.get)
+    new_relation = _new_relation
     for rel in rows["relations"]:
         oid = rel["oid"]
+        schema, name = rel["schema"], rel["name"]
         event_bits = rel["updatable_events"] or 0
-        relations.append(_new_relation(
-            schema=rel["schema"], name=rel["name"], kind=_KINDS[rel["kind"]],  # type: ignore[arg-type]
-            columns=tuple(by_oid["columns"].get(oid, ())),
-            constraints=_by_name(by_oid["constraints"].get(oid)),
-            indexes=_by_name(by_oid["indexes"].get(oid)),
-            triggers=_by_name(by_oid["triggers"].get(oid)),
-            policies=tuple(by_oid["policies"].get(oid, ())),
-            grants=tuple(rel["acl"] + by_oid["grants"].get(oid, [])),
+        relations.append(new_relation(
+            schema=schema, name=name, kind=_KINDS[rel["kind"]],
+            columns=tuple(columns_of(oid, ())), constraints=_by_name(constraints_of(oid)),
+            indexes=_by_name(indexes_of(oid)), triggers=_by_name(triggers_of(oid)),
+            policies=tuple(policies_of(oid, ())), grants=tuple(rel["acl"] + grants_of(oid, [])),
             rls_enabled=rel["rls_enabled"], rls_forced=rel["rls_forced"],
             comment=rel["comment"], owner=rel["owner"], view_definition=rel["view_definition"],
-            view_sources=sources.get((rel["schema"], rel["name"]), ()),
+            view_sources=sources_of((schema, name), ()),
             partition_of=rel["partition_of"], partition_bound=rel["partition_bound"],
             insertable=bool(event_bits & 8), updatable=bool(event_bits & 4),
             deletable=bool(event_bits & 16), extension=rel["extension"],
-            options=tuple(rel.get("options") or ()), depends_on=tuple(reads.get(oid, ()))))
+            options=tuple(rel.get("options") or ()), depends_on=tuple(reads_of(oid, ()))))
     relations.sort(key=lambda r: (r.schema, r.name))
 
     enums, domains, composites = [], [], []
