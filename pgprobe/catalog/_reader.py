@@ -403,19 +403,27 @@ class _ColumnNames:
 def _constraints(rows: Iterable[Sequence[Any]], column_names: _ColumnNames,
                  facts: DeparseFacts | None) -> dict[int, list[Constraint]]:
     """Constraint objects by relation oid from the rows of constraints.sql (tuples in its
-    column order), plain keys written here (``_deparse.py``)."""
+    column order), plain keys written here (``_deparse.py``). Equal constraints share one
+    (frozen) object, as columns do (_model_objects): every tenant's primary keys read alike."""
     out: dict[int, list[Constraint]] = defaultdict(list)
     new_constraint = _new_constraint
-    for (oid, name, kind, attnums, definition, ref_oid, ref_schema, ref_table, ref_attnums,
+    shared: dict[tuple[Any, ...], Constraint] = {}
+    for row in rows:
+        (oid, name, kind, attnums, definition, ref_oid, ref_schema, ref_table, ref_attnums,
          ref_names, on_update, on_delete, match_type, deferrable, initially_deferred,
-         validated, inherited, ref_primary) in rows:
+         validated, inherited, ref_primary) = row
         columns = column_names(oid, attnums)
         ref_columns = (tuple(ref_names) if ref_names is not None
                        else column_names(ref_oid, ref_attnums))
+        key = (columns, ref_columns, name, kind, definition, ref_schema, ref_table, *row[10:])
+        constraint = shared.get(key)
+        if constraint is not None:
+            out[oid].append(constraint)
+            continue
         if definition is None and facts is not None:  # a plain key (constraints.sql)
             definition = facts.plain_key(kind, columns, ref_schema, ref_table, ref_columns,
                                          on_update, on_delete)
-        out[oid].append(new_constraint(
+        out[oid].append(constraint := new_constraint(
             name=name, kind=_CONSTRAINT_KINDS[kind], columns=columns,
             definition=definition, ref_schema=ref_schema, ref_table=ref_table,
             ref_columns=ref_columns,
@@ -423,6 +431,7 @@ def _constraints(rows: Iterable[Sequence[Any]], column_names: _ColumnNames,
             match_type=_MATCH.get(match_type or ""), deferrable=deferrable,
             initially_deferred=initially_deferred, validated=validated, inherited=inherited,
             ref_primary=ref_primary))
+        shared[key] = constraint
     return out
 
 
