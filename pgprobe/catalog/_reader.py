@@ -7,6 +7,7 @@ handful of round trips.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import threading
@@ -251,8 +252,9 @@ def _as_they_arrive(conn: psycopg.Connection[Any], pipeline: psycopg.Pipeline,
                 break  # the pipeline failed before this result: raised below
             yield name, cur
     except BaseException:
-        if not done.is_set():
-            conn.cancel_safe()  # do not wait for the rest of a failed or interrupted read
+        if not done.is_set():  # do not wait for the rest of a failed or interrupted read
+            with contextlib.suppress(psycopg.Error):
+                conn.cancel_safe()
         raise
     finally:
         receiver.join()

@@ -211,3 +211,29 @@ def test_a_failing_query_is_a_catalog_error_whichever_connection_reads_it(
     monkeypatch.setattr(_reader, "query_text", broken)
     with pytest.raises(CatalogError, match="division by zero"):
         snapshot(demo_dsn, parallel=parallel)
+
+
+def test_a_failure_while_converting_cancels_the_queries_still_running(
+        demo_dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader does not wait for the rest of the pipeline (here a 60 s query) once it
+    cannot use its results."""
+    import time
+
+    from pgprobe.catalog import _reader
+
+    text, converted = _reader.query_text, _reader._converted
+
+    def slow(name: str) -> str | None:
+        return "select pg_sleep(60)::text as oid" if name == "casts" else text(name)
+
+    def failing(name: str, *args: object) -> object:
+        if name == "columns":
+            raise RuntimeError("cannot convert")
+        return converted(name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_reader, "query_text", slow)
+    monkeypatch.setattr(_reader, "_converted", failing)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="cannot convert"):
+        snapshot(demo_dsn, parallel=False)
+    assert time.monotonic() - started < 30
