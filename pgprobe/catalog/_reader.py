@@ -7,11 +7,12 @@ handful of round trips.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import cache, lru_cache
 from importlib import resources
 from operator import attrgetter
@@ -156,21 +157,29 @@ def _model_objects(cur_names: Sequence[str], rows: Sequence[Sequence[Any]], cls:
 _GROUPS = (
     # everything that loads views' rules (deparsing, updatability) on one connection
     ("server", "schemas", "relations", "view_columns_updatable", "policies", "publications",
-     "extensions", "roles", "deparse_facts", "types", "instead_events"),
-    ("columns", "grants", "constraints", "indexes", "triggers", "functions", "view_sources",
-     "casts", "view_dependencies"),
+     "extensions", "roles", "types", "instead_events"),
+    ("columns", "deparse_facts", "grants", "constraints", "indexes", "triggers", "functions",
+     "view_sources", "casts", "view_dependencies"),
 )
+# Results turned into model objects from others read before them in the same group (so on
+# the same connection, as soon as they arrive): _GROUPS keeps each after what it needs.
+_BUILT_FROM = {"constraints": ("columns", "deparse_facts"),
+               "indexes": ("columns", "deparse_facts")}
 
 
 def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str, Any],
           results: dict[str, Any]) -> None:
     """Queue the queries in one pipeline, then turn each result into model objects as soon as
     it arrives, while the server is still computing the next ones."""
-    cursors: dict[str, psycopg.Cursor[Any]] = {}
+    queued: list[tuple[str, psycopg.Cursor[Any], psycopg.Cursor[Any]]] = []
     with conn.pipeline() as pipeline:
         # An empty search_path makes every name in definitions and types schema-qualified,
         # so the same database gives the same snapshot whatever the session's settings.
-        conn.execute("select set_config('search_path', '', true)")
+        # No parallel workers: the snapshot's sessions already keep the server's cores busy,
+        # and workers only add their own work (a sort and merge per worker for columns.sql):
+        # 16 s of server CPU instead of 22 s at 68,000 relations (docs/benchmarks.md).
+        conn.execute("select set_config('search_path', '', true), "
+                     "set_config('max_parallel_workers_per_gather', '0', true)")
         skip = set(params.get("skip", ()))
         for name in names:
             # view lineage: the trees now, named after the pipeline (see _lineage.py)
@@ -181,27 +190,11 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
                        or name == "view_sources" else dict_row)
             cur = conn.cursor(row_factory=factory)
             cur.execute(text, params if "%(" in text else None)  # type: ignore[arg-type]
-            cursors[name] = cur
-        pipeline.sync()
-        for name, cur in cursors.items():
-            fetched: Any = cur.fetchall()  # tuples or dicts, by the row factory chosen above
-            if name in _PREBUILT:
-                fields = [d.name for d in cur.description or ()]
-                results[name] = _model_objects(fields, fetched, _PREBUILT[name])
-                continue
-            if name in _TUPLE_ROWS:
-                results[name] = fetched
-                continue
-            if name == "view_sources":
-                results[name] = direct_sources(fetched)
-                results["view_facts"] = fetched  # updatability facts: _fill_view_updatability
-                continue
-            dicts: list[dict[str, Any]] = fetched
-            if name == "relations":  # parse the ACLs while the server works on
-                with_grants = "grants" not in params.get("skip", ())
-                for row in dicts:
-                    row["acl"] = table_grants(row["acl"]) if with_grants else []
-            results[name] = dicts
+            queued.append((name, cur, conn.execute("select")))
+        for name, cur in _as_they_arrive(conn, pipeline, queued):
+            results[name] = _converted(name, cur, params, results)
+    if "indexes" in results:  # in the same transaction: the same catalog
+        results["indexes"] = _indexes(conn, *results["indexes"])
     if "view_sources" in results:
         direct, asked, queries = results["view_sources"]
         # each view's top-level query (None: several queries), for updatability and definitions
@@ -210,7 +203,110 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
         relation_rows = conn.cursor(row_factory=tuple_row).execute(
             query_text("view_sources") or "", {"oids": relation_oids(lineage)}).fetchall()
         results["view_relations"] = relation_rows  # names for plain view definitions
-        results["view_sources"] = named(lineage, relation_rows)
+        results["view_sources"] = _view_column_sources(named(lineage, relation_rows))
+
+
+def _view_column_sources(lineage: Iterable[Sequence[str]]
+                         ) -> dict[tuple[str, str], tuple[ViewColumnSource, ...]]:
+    """Each view's column sources, in (column, source) order, from the named lineage rows
+    (``_lineage.LINEAGE_FIELDS``). Built as soon as the lineage is named: on a connection of
+    its own, while the other one still works (400,000 of them at 68,000 relations)."""
+    found: dict[tuple[str, str], list[tuple[str, ...]]] = defaultdict(list)
+    for view_schema, view_name, *source in lineage:
+        found[(view_schema, view_name)].append(tuple(source))
+    new = object.__new__
+    out: dict[tuple[str, str], tuple[ViewColumnSource, ...]] = {}
+    for view, sources in found.items():
+        sources.sort()
+        built = []
+        for column, schema, table, source_column in sources:
+            obj = new(ViewColumnSource)
+            obj.__dict__.update(column=column, source_schema=schema, source_table=table,
+                                source_column=source_column)
+            built.append(obj)
+        out[view] = tuple(built)
+    return out
+
+
+def _as_they_arrive(conn: psycopg.Connection[Any], pipeline: psycopg.Pipeline,
+                    queued: Sequence[tuple[str, psycopg.Cursor[Any], psycopg.Cursor[Any]]]
+                    ) -> Iterator[tuple[str, psycopg.Cursor[Any]]]:
+    """Each queued cursor as soon as its result is in, while later ones are still computed.
+
+    ``Pipeline.sync()`` returns only once every result has arrived, so a thread of its own
+    runs it (holding the connection) while this one reads the cursors already filled: a
+    cursor holding its result reads it without the connection (a PGresult stands alone).
+    psycopg attaches a result to its cursor in several steps; the trivial ``select`` queued
+    after each query (its marker) has a result only once the query's own is fully attached.
+    """
+    done = threading.Event()
+    failure: list[BaseException] = []
+
+    def receive() -> None:
+        try:
+            pipeline.sync()
+        except BaseException as exc:  # raised below, in the caller's thread
+            failure.append(exc)
+        finally:
+            done.set()
+
+    receiver = threading.Thread(target=receive, name="pgprobe-receive", daemon=True)
+    receiver.start()
+    try:
+        for name, cur, marker in queued:
+            while marker.rowcount < 0 and not done.wait(0.002):
+                pass
+            if marker.rowcount < 0:
+                break  # the pipeline failed before this result: raised below
+            yield name, cur
+    except BaseException:
+        if not done.is_set():  # do not wait for the rest of a failed or interrupted read
+            with contextlib.suppress(psycopg.Error):
+                conn.cancel_safe()
+        raise
+    finally:
+        receiver.join()
+    if failure:
+        raise failure[0]
+
+
+def _converted(name: str, cur: psycopg.Cursor[Any], params: dict[str, Any],
+               results: dict[str, Any]) -> Any:
+    """One query's result as the reader keeps it: model objects by relation oid
+    (``_PREBUILT``, ``_BUILT_FROM``), tuples, or dicts. Runs while the connection is busy
+    receiving the next results: reads only the cursor's own result (no ``cur.description``,
+    which asks the connection for its encoding)."""
+    fetched: Any = cur.fetchall()  # tuples or dicts, by the row factory chosen in _send
+    if name == "deparse_facts":
+        return DeparseFacts.from_row(fetched[0]) if fetched else None
+    if name == "constraints":
+        return _constraints(fetched, _ColumnNames(results["columns"]),
+                            results.get("deparse_facts"))
+    if name == "indexes":
+        return _plain_index_definitions(fetched, results["columns"],
+                                        results.get("deparse_facts"))
+    if name == "view_columns_updatable":
+        by_relation: dict[int, dict[int, bool]] = defaultdict(dict)
+        for oid, position, updatable in fetched:
+            by_relation[oid][position] = bool(updatable)
+        return by_relation
+    if name in _PREBUILT:
+        res = cur.pgresult
+        fields = ([(res.fname(i) or b"").decode() for i in range(res.nfields)]
+                  if res is not None else [])
+        return _model_objects(fields, fetched, _PREBUILT[name])
+    if name in _TUPLE_ROWS:
+        return fetched
+    if name == "view_sources":
+        # the kind of each view: updatability facts (_fill_view_updatability)
+        results["view_kinds"] = {row[0]: row[3] for row in fetched}
+        return direct_sources(fetched)
+    dicts: list[dict[str, Any]] = fetched
+    if name == "relations":  # parse the ACLs while the server works on
+        with_grants = "grants" not in params.get("skip", ())
+        for row in dicts:
+            row["acl"] = table_grants(row["acl"]) if with_grants else []
+    return dicts
 
 
 def _read_group(dsn: str, snapshot_id: str, group: Sequence[str], params: dict[str, Any],
@@ -270,11 +366,7 @@ def _run_all(conn: psycopg.Connection[Any], params: dict[str, Any],
                     results.update(out)
         else:
             _send(conn, [name for group in _GROUPS for name in group], params, results)
-        if results.get("deparse_facts"):
-            results["deparse_facts"] = DeparseFacts.from_row(results["deparse_facts"][0])
-        if "indexes" in results:  # in the same transaction: the same catalog
-            results["indexes"] = _index_rows(conn, results)
-        _fill_view_updatability(conn, results)  # likewise
+        _fill_view_updatability(conn, results)  # in the same transaction: the same catalog
         _set_view_definitions(conn, results)
     _set_view_column_updatability(results)
     if progress:
@@ -292,8 +384,8 @@ def _set_view_column_updatability(results: dict[str, Any]) -> None:
     changed: dict[tuple[int, bool], Column] = {}  # by id: the objects live on in the lists
     # relation oid -> (the answer for columns not listed, {column number: answer})
     by_relation: dict[int, tuple[bool, dict[int, bool]]] = defaultdict(lambda: (False, {}))
-    for oid, position, updatable in results.pop("view_columns_updatable", ()):
-        by_relation[oid][1][position] = bool(updatable)
+    for oid, answers in results.pop("view_columns_updatable", {}).items():
+        by_relation[oid] = (False, answers)
     by_relation.update(results.pop("view_column_answers", {}))
     for oid, (default, answers) in by_relation.items():
         listed = columns.get(oid)
@@ -315,7 +407,7 @@ def _view_facts(results: dict[str, Any]) -> ViewFacts:
     """What ``_updatable`` needs, from the rows of view_trees.sql (the views' queries and
     kinds), instead_events.sql (their rules and triggers) and relations.sql (what the server
     says of foreign tables)."""
-    kinds = {row[0]: row[3] for row in results.pop("view_facts", ())}
+    kinds: dict[int, str] = results.pop("view_kinds", {})
     rule_events: dict[int, int] = {}
     trigger_events: dict[int, int] = {}
     writable: dict[int, bool] = {}
@@ -361,6 +453,8 @@ def _fill_view_updatability(conn: psycopg.Connection[Any], results: dict[str, An
             if rel["kind"] == "v":
                 answers[oid] = (False, dict.fromkeys(updatable_columns, True))
     results["view_column_answers"] = answers
+
+
 def _set_view_definitions(conn: psycopg.Connection[Any], results: dict[str, Any]) -> set[int]:
     """Fill in ``view_definition`` of the views and materialized views in relations.sql's
     rows (null there): plain views written here (``_viewdef.py``), every other one deparsed
@@ -395,36 +489,107 @@ def _set_view_definitions(conn: psycopg.Connection[Any], results: dict[str, Any]
     return set(unwritten)
 
 
-def _index_rows(conn: psycopg.Connection[Any], results: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """The rows of indexes.sql with every definition filled in: plain b-tree indexes written
-    here (``_deparse.py``), the few whose operator class is not the column type's default
-    deparsed by the server after all."""
-    facts = cast(DeparseFacts | None, results.get("deparse_facts"))
-    tables = {rel["oid"]: (rel["schema"], rel["name"]) for rel in results.get("relations", ())}
-    columns: dict[int, list[Column]] = results.get("columns", {})  # type: ignore[assignment]
+class _ColumnNames:
+    """Column names of a relation by column number, from the columns read (tables built on
+    first use: only relations with keys or indexes need one)."""
+
+    def __init__(self, columns: dict[int, list[Column]]) -> None:
+        self.columns = columns
+        self.tables: dict[int, dict[int, str]] = {}
+
+    def __call__(self, oid: int, attnums: Sequence[int] | None) -> tuple[str, ...]:
+        if not attnums:
+            return ()
+        table = self.tables.get(oid)
+        if table is None:
+            table = self.tables[oid] = {c.position: c.name for c in self.columns.get(oid, ())}
+        try:
+            return tuple([table[n] for n in attnums])
+        except KeyError:
+            return tuple([table.get(n, str(n)) for n in attnums])
+
+
+def _constraints(rows: Iterable[Sequence[Any]], column_names: _ColumnNames,
+                 facts: DeparseFacts | None) -> dict[int, list[Constraint]]:
+    """Constraint objects by relation oid from the rows of constraints.sql (tuples in its
+    column order), plain keys written here (``_deparse.py``). Equal constraints share one
+    (frozen) object, as columns do (_model_objects): every tenant's primary keys read alike."""
+    out: dict[int, list[Constraint]] = defaultdict(list)
+    new_constraint = _new_constraint
+    shared: dict[tuple[Any, ...], Constraint] = {}
+    for row in rows:
+        (oid, name, kind, attnums, definition, ref_oid, ref_schema, ref_table, ref_attnums,
+         ref_names, on_update, on_delete, match_type, deferrable, initially_deferred,
+         validated, inherited, ref_primary) = row
+        columns = column_names(oid, attnums)
+        ref_columns = (tuple(ref_names) if ref_names is not None
+                       else column_names(ref_oid, ref_attnums))
+        key = (columns, ref_columns, name, kind, definition, ref_schema, ref_table, *row[10:])
+        constraint = shared.get(key)
+        if constraint is not None:
+            out[oid].append(constraint)
+            continue
+        if definition is None and facts is not None:  # a plain key (constraints.sql)
+            definition = facts.plain_key(kind, columns, ref_schema, ref_table, ref_columns,
+                                         on_update, on_delete)
+        out[oid].append(constraint := new_constraint(
+            name=name, kind=_CONSTRAINT_KINDS[kind], columns=columns,
+            definition=definition, ref_schema=ref_schema, ref_table=ref_table,
+            ref_columns=ref_columns,
+            on_update=FK_ACTIONS.get(on_update or ""), on_delete=FK_ACTIONS.get(on_delete or ""),
+            match_type=_MATCH.get(match_type or ""), deferrable=deferrable,
+            initially_deferred=initially_deferred, validated=validated, inherited=inherited,
+            ref_primary=ref_primary))
+        shared[key] = constraint
+    return out
+
+
+def _plain_index_definitions(rows: Iterable[Sequence[Any]], columns: dict[int, list[Column]],
+                             facts: DeparseFacts | None
+                             ) -> tuple[list[tuple[Any, ...]], dict[int, int], _ColumnNames]:
+    """The rows of indexes.sql with the definitions of plain b-tree indexes written here
+    (``_deparse.py``), and the positions of those left to the server (by index oid): those
+    whose operator class is not the column type's default."""
     by_number: dict[int, dict[int, Column]] = {}
-    rows: list[tuple[Any, ...]] = []
-    unwritten: dict[int, int] = {}  # index oid -> position in rows
-    for row in cast(list[tuple[Any, ...]], results["indexes"]):
-        oid, name, attnums, _expr, nkeys, definition, unique, *_, index_oid, opclasses = row
+    out: list[tuple[Any, ...]] = []
+    unwritten: dict[int, int] = {}  # index oid -> position in out
+    for row in rows:
+        (oid, name, attnums, _expr, nkeys, definition, unique, *_, index_oid, opclasses,
+         schema, table) = row
         if definition is None:
             numbered = by_number.get(oid)
             if numbered is None:
                 numbered = by_number[oid] = {c.position: c for c in columns.get(oid, ())}
-            schema, table = tables.get(oid, ("", ""))
             definition = facts.plain_index(
                 name, schema, table, unique, [numbered.get(n) for n in attnums[:nkeys]],
-                opclasses or ()) if facts and table else None
+                opclasses or ()) if facts else None
             if definition is None:
-                unwritten[index_oid] = len(rows)
-        rows.append((*row[:5], definition, *row[6:-2]))
+                unwritten[index_oid] = len(out)
+        out.append((*row[:5], definition, *row[6:-4]))
+    return out, unwritten, _ColumnNames(columns)
+
+
+def _indexes(conn: psycopg.Connection[Any], rows: list[tuple[Any, ...]],
+             unwritten: dict[int, int], column_names: _ColumnNames) -> dict[int, list[Index]]:
+    """Index objects by relation oid, the definitions pgprobe does not write deparsed by the
+    server (one round trip, after the pipeline)."""
     if unwritten:
         deparsed = conn.execute("select i, pg_get_indexdef(i) from unnest(%s::oid[]) i",
                                 [list(unwritten)]).fetchall()
         for index_oid, definition in deparsed:
             at = unwritten[index_oid]
             rows[at] = (*rows[at][:5], definition, *rows[at][6:])
-    return rows
+    out: dict[int, list[Index]] = defaultdict(list)
+    new_index = _new_index
+    for (oid, name, attnums, expressions, nkeys, definition, unique, primary, predicate, method,
+         valid) in rows:
+        columns = (tuple(expressions) if expressions is not None
+                   else column_names(oid, attnums[:nkeys]))
+        out[oid].append(new_index(
+            name=name, columns=columns, definition=definition, unique=unique, primary=primary,
+            predicate=predicate, method=method, valid=valid,
+            include=column_names(oid, attnums[nkeys:])))
+    return out
 
 
 def _migrations(conn: psycopg.Connection[Any]) -> tuple[Migration, ...] | None:
@@ -470,7 +635,6 @@ _new_constraint = _fast(Constraint)
 _new_index = _fast(Index)
 _new_grant = _fast(Grant)
 _new_relation = _fast(Relation)
-_new_view_source = _fast(ViewColumnSource)
 
 
 _ACL_PRIVILEGES = {"r": "select", "a": "insert", "w": "update", "d": "delete", "D": "truncate",
@@ -547,49 +711,8 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
     """Assemble the Snapshot from the query rows (pure: no database access)."""
     by_oid: dict[str, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
     by_oid["columns"] = rows["columns"]  # type: ignore[assignment]  # prebuilt by _send
-    names_by_oid: dict[int, dict[int, str]] = {}  # filled for relations with keys or indexes
-    columns_of = by_oid["columns"]
-
-    def column_names_of(oid: int, attnums: list[int] | None) -> tuple[str, ...]:
-        if not attnums:
-            return ()
-        table = names_by_oid.get(oid)
-        if table is None:
-            table = names_by_oid[oid] = {c.position: c.name for c in columns_of.get(oid, ())}
-        try:
-            return tuple([table[n] for n in attnums])
-        except KeyError:
-            return tuple([table.get(n, str(n)) for n in attnums])
-
-    # Tuples in the SQL files' column order (no per-row dicts: thousands of each).
-    new_constraint = _new_constraint
-    facts = cast(DeparseFacts | None, rows.get("deparse_facts"))
-    for (oid, name, kind, attnums, definition, ref_oid, ref_schema, ref_table, ref_attnums,
-         ref_names, on_update, on_delete, match_type, deferrable, initially_deferred,
-         validated, inherited, ref_primary) in cast(list[tuple[Any, ...]], rows.get("constraints", [])):
-        columns = column_names_of(oid, attnums)
-        ref_columns = (tuple(ref_names) if ref_names is not None
-                       else column_names_of(ref_oid, ref_attnums))
-        if definition is None and facts is not None:  # a plain key (constraints.sql)
-            definition = facts.plain_key(kind, columns, ref_schema, ref_table, ref_columns,
-                                         on_update, on_delete)
-        by_oid["constraints"][oid].append(new_constraint(
-            name=name, kind=_CONSTRAINT_KINDS[kind], columns=columns,
-            definition=definition, ref_schema=ref_schema, ref_table=ref_table,
-            ref_columns=ref_columns,
-            on_update=FK_ACTIONS.get(on_update or ""), on_delete=FK_ACTIONS.get(on_delete or ""),
-            match_type=_MATCH.get(match_type or ""), deferrable=deferrable,
-            initially_deferred=initially_deferred, validated=validated, inherited=inherited,
-            ref_primary=ref_primary))
-    new_index = _new_index
-    for (oid, name, attnums, expressions, nkeys, definition, unique, primary, predicate, method,
-         valid) in cast(list[tuple[Any, ...]], rows.get("indexes", [])):
-        columns = (tuple(expressions) if expressions is not None
-                   else column_names_of(oid, attnums[:nkeys]))
-        by_oid["indexes"][oid].append(new_index(
-            name=name, columns=columns, definition=definition, unique=unique, primary=primary,
-            predicate=predicate, method=method, valid=valid,
-            include=column_names_of(oid, attnums[nkeys:])))
+    by_oid["constraints"] = rows.get("constraints", {})  # type: ignore[assignment]  # same
+    by_oid["indexes"] = rows.get("indexes", {})  # type: ignore[assignment]  # same
     for trg in rows.get("triggers", []):
         timing, events, level = _tgtype(trg["tgtype"])
         by_oid["triggers"][trg["oid"]].append(Trigger(
@@ -600,35 +723,32 @@ def build_snapshot(rows: dict[str, list[dict[str, Any]]], migrations: tuple[Migr
     reads: dict[int, list[str]] = defaultdict(list)  # in the database's collation order
     for oid, name in cast(list[tuple[int, str]], rows.get("view_dependencies", [])):
         reads[oid].append(name)
-    # (view schema, view name) -> its column sources, in (column, source) order
-    lineage: dict[tuple[str, str], list[tuple[str, str, str, str]]] = defaultdict(list)
-    for view_schema, view_name, *source in cast(list[tuple[str, ...]],
-                                                rows.get("view_sources", [])):
-        lineage[(view_schema, view_name)].append(tuple(source))  # type: ignore[arg-type]
-    new_source = _new_view_source
-    sources = {view: tuple(new_source(column=c, source_schema=s, source_table=t,
-                                      source_column=sc) for c, s, t, sc in sorted(found))
-               for view, found in lineage.items()}
+    sources = cast(dict[tuple[str, str], tuple[ViewColumnSource, ...]],
+                   rows.get("view_sources", {}))  # built by _send
 
     relations = []
+    # bound once: 68,000 relations look up six per-relation tables each
+    columns_of, constraints_of = by_oid["columns"].get, by_oid["constraints"].get
+    indexes_of, triggers_of = by_oid["indexes"].get, by_oid["triggers"].get
+    policies_of, grants_of, sources_of, reads_of = (
+        by_oid["policies"].get, by_oid["grants"].get, sources.get, reads.get)
+    new_relation = _new_relation
     for rel in rows["relations"]:
         oid = rel["oid"]
+        schema, name = rel["schema"], rel["name"]
         event_bits = rel["updatable_events"] or 0
-        relations.append(_new_relation(
-            schema=rel["schema"], name=rel["name"], kind=_KINDS[rel["kind"]],  # type: ignore[arg-type]
-            columns=tuple(by_oid["columns"].get(oid, ())),
-            constraints=_by_name(by_oid["constraints"].get(oid)),
-            indexes=_by_name(by_oid["indexes"].get(oid)),
-            triggers=_by_name(by_oid["triggers"].get(oid)),
-            policies=tuple(by_oid["policies"].get(oid, ())),
-            grants=tuple(rel["acl"] + by_oid["grants"].get(oid, [])),
+        relations.append(new_relation(
+            schema=schema, name=name, kind=_KINDS[rel["kind"]],
+            columns=tuple(columns_of(oid, ())), constraints=_by_name(constraints_of(oid)),
+            indexes=_by_name(indexes_of(oid)), triggers=_by_name(triggers_of(oid)),
+            policies=tuple(policies_of(oid, ())), grants=tuple(rel["acl"] + grants_of(oid, [])),
             rls_enabled=rel["rls_enabled"], rls_forced=rel["rls_forced"],
             comment=rel["comment"], owner=rel["owner"], view_definition=rel["view_definition"],
-            view_sources=sources.get((rel["schema"], rel["name"]), ()),
+            view_sources=sources_of((schema, name), ()),
             partition_of=rel["partition_of"], partition_bound=rel["partition_bound"],
             insertable=bool(event_bits & 8), updatable=bool(event_bits & 4),
             deletable=bool(event_bits & 16), extension=rel["extension"],
-            options=tuple(rel.get("options") or ()), depends_on=tuple(reads.get(oid, ()))))
+            options=tuple(rel.get("options") or ()), depends_on=tuple(reads_of(oid, ()))))
     relations.sort(key=lambda r: (r.schema, r.name))
 
     enums, domains, composites = [], [], []

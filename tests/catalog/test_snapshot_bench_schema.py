@@ -98,6 +98,7 @@ def test_same_round_trips_whatever_the_size(bench_db: str, demo_dsn: str, tmp_pa
     """Set-based: the number of statements does not grow with the number of tables."""
     small = _statements_sent(demo_dsn, tmp_path, None)
     large = _statements_sent(bench_db, tmp_path, ["app"])
-    assert 5 <= small <= 40
+    # about 20 catalog queries, each followed by a trivial marker (_reader._as_they_arrive)
+    assert 5 <= small <= 60
     # The demo also reads its migration history; 200 tables cost no more than 10.
     assert large <= small

@@ -182,3 +182,58 @@ def test_a_dsn_is_read_on_several_connections_sharing_one_snapshot(
     one = snapshot(demo_dsn, parallel=False)
     assert threads == ["MainThread"]
     assert replace(both, roles=()) == replace(one, roles=()) == replace(demo_snapshot, roles=())
+
+
+def test_results_built_from_others_come_after_them_in_their_group() -> None:
+    """Constraints and indexes become model objects as soon as they arrive, from the columns
+    and deparse facts read before them on the same connection."""
+    from pgprobe.catalog import _reader
+
+    for name, needed in _reader._BUILT_FROM.items():
+        group = next(g for g in _reader._GROUPS if name in g)
+        assert all(n in group and group.index(n) < group.index(name) for n in needed), name
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+@pytest.mark.parametrize("failing", ["policies", "grants", "casts"])
+def test_a_failing_query_is_a_catalog_error_whichever_connection_reads_it(
+        demo_dsn: str, monkeypatch: pytest.MonkeyPatch, failing: str, parallel: bool) -> None:
+    """A query failing in the middle of a pipeline (results received in a thread of their
+    own) is reported as a CatalogError, without waiting for the rest."""
+    from pgprobe import CatalogError
+    from pgprobe.catalog import _reader
+
+    text = _reader.query_text
+
+    def broken(name: str) -> str | None:
+        return "select 1 / 0 as oid" if name == failing else text(name)
+
+    monkeypatch.setattr(_reader, "query_text", broken)
+    with pytest.raises(CatalogError, match="division by zero"):
+        snapshot(demo_dsn, parallel=parallel)
+
+
+def test_a_failure_while_converting_cancels_the_queries_still_running(
+        demo_dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader does not wait for the rest of the pipeline (here a 60 s query) once it
+    cannot use its results."""
+    import time
+
+    from pgprobe.catalog import _reader
+
+    text, converted = _reader.query_text, _reader._converted
+
+    def slow(name: str) -> str | None:
+        return "select pg_sleep(60)::text as oid" if name == "casts" else text(name)
+
+    def failing(name: str, *args: object) -> object:
+        if name == "columns":
+            raise RuntimeError("cannot convert")
+        return converted(name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_reader, "query_text", slow)
+    monkeypatch.setattr(_reader, "_converted", failing)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="cannot convert"):
+        snapshot(demo_dsn, parallel=False)
+    assert time.monotonic() - started < 30

@@ -18,7 +18,9 @@ select i.indrelid as oid,
        am.amname as method,
        i.indisvalid as valid,
        i.indexrelid as index_oid,
-       case when p.plain then i.indclass::oid[] end as opclasses
+       case when p.plain then i.indclass::oid[] end as opclasses,
+       n.nspname as schema,
+       c.relname as table_name
 from pg_index i
 join pg_class ic on ic.oid = i.indexrelid
 join pg_class c on c.oid = i.indrelid

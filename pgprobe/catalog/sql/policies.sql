@@ -6,8 +6,12 @@ select p.polrelid as oid,
        p.polpermissive as permissive,
        array(select case when r = 0 then 'public' else pg_get_userbyid(r) end
              from unnest(p.polroles) r order by 1) as roles,
-       pg_get_expr(p.polqual, p.polrelid, true) as using,
-       pg_get_expr(p.polwithcheck, p.polrelid, true) as with_check
+       -- An expression without a column reference deparses the same without its relation:
+       -- relid 0 spares opening the table (as for defaults in columns.sql)
+       pg_get_expr(p.polqual, case when p.polqual::text like '%%{VAR %%' then p.polrelid
+                                   else 0 end, true) as using,
+       pg_get_expr(p.polwithcheck, case when p.polwithcheck::text like '%%{VAR %%'
+                                        then p.polrelid else 0 end, true) as with_check
 from pg_policy p
 join pg_class c on c.oid = p.polrelid
 join pg_namespace n on n.oid = c.relnamespace
