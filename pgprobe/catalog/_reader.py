@@ -83,7 +83,7 @@ SKIPPABLE = ("constraints", "indexes", "triggers", "policies", "grants", "types"
 
 _QUERIES = ("server", "schemas", "relations", "columns", "constraints", "indexes", "triggers",
             "policies", "grants", "types", "functions", "publications", "extensions", "roles",
-            "view_sources", "casts", "view_dependencies", "deparse_facts",
+            "view_sources", "casts", "deparse_facts",
             "view_columns_updatable", "instead_events")
 
 
@@ -155,11 +155,14 @@ def _model_objects(cur_names: Sequence[str], rows: Sequence[Sequence[Any]], cls:
 # non-system schema whatever is asked: in a partial snapshot it is the biggest query, so it
 # sits with the smaller per-relation ones.
 _GROUPS = (
-    # everything that loads views' rules (deparsing, updatability) on one connection
-    ("server", "schemas", "relations", "view_columns_updatable", "policies", "publications",
-     "extensions", "roles", "types", "instead_events"),
-    ("columns", "deparse_facts", "grants", "constraints", "indexes", "triggers", "functions",
-     "view_sources", "casts", "view_dependencies"),
+    # the views: their trees (lineage, updatability, plain definitions, all decided after the
+    # pipeline on this connection) and what they read, besides relations and policies
+    ("server", "schemas", "deparse_facts", "relations", "instead_events", "view_sources",
+     "policies", "view_columns_updatable", "publications", "extensions",
+     "roles", "types"),
+    # columns and what is built from them (both groups read the tiny deparse facts)
+    ("columns", "deparse_facts", "constraints", "indexes", "grants", "triggers", "functions",
+     "casts"),
 )
 # Results turned into model objects from others read before them in the same group (so on
 # the same connection, as soon as they arrive): _GROUPS keeps each after what it needs.
@@ -204,6 +207,19 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
             query_text("view_sources") or "", {"oids": relation_oids(lineage)}).fetchall()
         results["view_relations"] = relation_rows  # names for plain view definitions
         results["view_sources"] = _view_column_sources(named(lineage, relation_rows))
+    if "relations" in results and "view_sources" in results:
+        # on this connection while the other one still works (else _run_all does it)
+        _finish_views(conn, results)
+
+
+def _finish_views(conn: psycopg.Connection[Any], results: dict[str, Any]) -> None:
+    """Updatability and definitions of the views in relations.sql's rows (once)."""
+    if results.get("views_finished"):
+        return
+    _fill_view_updatability(conn, results)  # in the snapshot's transaction: the same catalog
+    server_written = _set_view_definitions(conn, results)
+    _set_view_dependencies(conn, results, server_written)
+    results["views_finished"] = True
 
 
 def _view_column_sources(lineage: Iterable[Sequence[str]]
@@ -260,9 +276,13 @@ def _as_they_arrive(conn: psycopg.Connection[Any], pipeline: psycopg.Pipeline,
                 break  # the pipeline failed before this result: raised below
             yield name, cur
     except BaseException:
-        if not done.is_set():  # do not wait for the rest of a failed or interrupted read
+        # Do not wait for the rest of a failed or interrupted read. A cancel request that
+        # reaches the server between two queued statements cancels nothing: repeat it until
+        # the pipeline gives up (the statement it hits aborts every later one).
+        while not done.is_set():
             with contextlib.suppress(psycopg.Error):
                 conn.cancel_safe()
+            done.wait(0.2)
         raise
     finally:
         receiver.join()
@@ -366,8 +386,8 @@ def _run_all(conn: psycopg.Connection[Any], params: dict[str, Any],
                     results.update(out)
         else:
             _send(conn, [name for group in _GROUPS for name in group], params, results)
-        _fill_view_updatability(conn, results)  # in the same transaction: the same catalog
-        _set_view_definitions(conn, results)
+        _finish_views(conn, results)
+    results.pop("views_finished", None)
     _set_view_column_updatability(results)
     if progress:
         for name in results:
@@ -455,6 +475,33 @@ def _fill_view_updatability(conn: psycopg.Connection[Any], results: dict[str, An
     results["view_column_answers"] = answers
 
 
+def _set_view_dependencies(conn: psycopg.Connection[Any], results: dict[str, Any],
+                           server_written: set[int]) -> None:
+    """``results["view_dependencies"]``: (view oid, "schema.relation") pairs of what each view
+    and materialized view reads. A view whose definition pgprobe wrote is plain (one relation,
+    plain columns: ``_viewdef.py``), so it reads exactly that relation, the only one its
+    rule depends on; the server (view_dependencies.sql) answers for the others."""
+    views = [row["oid"] for row in results.get("relations", ()) if row["kind"] in ("v", "m")]
+    queries: dict[int, TopQuery | None] = results.get("view_queries", {})
+    names = {row[0]: f"{row[1]}.{row[2]}" for row in results.get("view_relations", ())}
+    pairs: list[tuple[int, str]] = []
+    ask: list[int] = []
+    for oid in views:
+        query = queries.get(oid)
+        base = (names.get(query.rtable[query.single_from - 1].relid)
+                if oid not in server_written and query is not None and query.single_from
+                else None)
+        if base is None:
+            ask.append(oid)
+        else:
+            pairs.append((oid, base))
+    if ask:
+        oids = "{" + ",".join(map(str, ask)) + "}"  # one literal: see relation_oids
+        pairs.extend(conn.execute(query_text("view_dependencies") or "",
+                                  {"oids": oids}).fetchall())
+    results["view_dependencies"] = pairs
+
+
 def _set_view_definitions(conn: psycopg.Connection[Any], results: dict[str, Any]) -> set[int]:
     """Fill in ``view_definition`` of the views and materialized views in relations.sql's
     rows (null there): plain views written here (``_viewdef.py``), every other one deparsed
@@ -465,19 +512,19 @@ def _set_view_definitions(conn: psycopg.Connection[Any], results: dict[str, Any]
         return set()
     facts = cast(DeparseFacts | None, results.get("deparse_facts"))
     queries: dict[int, TopQuery | None] = results.get("view_queries", {})
-    writer = ViewWriter({row[0]: BaseRelation(row[1], row[2], row[4])
-                         for row in results.get("view_relations", ())}, facts
-                        ) if facts is not None else None
-    columns: dict[int, list[Column]] = results.get("columns", {})
+    # named by view_sources.sql: the views themselves (their column names by number) and the
+    # relations their columns come from
+    named = {row[0]: BaseRelation(row[1], row[2], row[4])
+             for row in results.get("view_relations", ())}
+    writer = ViewWriter(named, facts) if facts is not None else None
     unwritten: dict[int, dict[str, Any]] = {}
     for row in views:
         oid = row["oid"]
-        listed = columns.get(oid)
+        view = named.get(oid)
         definition = None
-        if writer is not None and listed:
-            if listed[-1].position != len(listed):  # columns.sql orders them by number
-                listed = sorted(listed, key=attrgetter("position"))
-            definition = writer.definition(oid, queries.get(oid), tuple([c.name for c in listed]))
+        if writer is not None and view is not None and all(view.columns):
+            definition = writer.definition(oid, queries.get(oid),
+                                           tuple([c for c in view.columns if c is not None]))
         if definition is None:
             unwritten[oid] = row
         row["view_definition"] = definition
