@@ -84,7 +84,7 @@ SKIPPABLE = ("constraints", "indexes", "triggers", "policies", "grants", "types"
 _QUERIES = ("server", "schemas", "relations", "columns", "constraints", "indexes", "triggers",
             "policies", "grants", "types", "functions", "publications", "extensions", "roles",
             "view_sources", "casts", "deparse_facts",
-            "view_columns_updatable", "instead_events")
+            "view_columns_updatable")
 
 
 @cache
@@ -112,8 +112,7 @@ _TUPLE_FIELDS: dict[type, tuple[str, ...]] = {Policy: ("roles",)}
 _TUPLE_ROWS = frozenset({"constraints", "indexes", "view_dependencies", "deparse_facts",
                          "view_columns_updatable", "instead_events"})
 # Helper queries read only for kinds that need them: left out when all of those are skipped.
-_ONLY_FOR = {"deparse_facts": {"indexes", "constraints", "view_sources"},
-             "instead_events": {"view_sources"}}  # without the trees the server decides
+_ONLY_FOR = {"deparse_facts": {"indexes", "constraints", "view_sources"}}
 
 
 def _model_objects(cur_names: Sequence[str], rows: Sequence[Sequence[Any]], cls: type[_T]
@@ -157,9 +156,10 @@ def _model_objects(cur_names: Sequence[str], rows: Sequence[Sequence[Any]], cls:
 _GROUPS = (
     # the views: their trees (lineage, updatability, plain definitions, all decided after the
     # pipeline on this connection) and what they read, besides relations and policies
-    ("server", "schemas", "deparse_facts", "relations", "instead_events", "view_sources",
-     "policies", "view_columns_updatable", "publications", "extensions",
-     "roles", "types"),
+    ("server", "schemas", "deparse_facts", "relations", "view_sources",
+     # `types` reads every non-system schema whatever is asked: in a partial snapshot it is
+     # the biggest query, so it sits with the smaller per-relation ones
+     "policies", "view_columns_updatable", "publications", "extensions", "roles", "types"),
     # columns and what is built from them (both groups read the tiny deparse facts)
     ("columns", "deparse_facts", "constraints", "indexes", "grants", "triggers", "functions",
      "casts"),
@@ -216,6 +216,11 @@ def _finish_views(conn: psycopg.Connection[Any], results: dict[str, Any]) -> Non
     """Updatability and definitions of the views in relations.sql's rows (once)."""
     if results.get("views_finished"):
         return
+    views = results.get("view_queries")
+    if views:  # the rules and triggers of every view read (without trees: the server decides)
+        oids = "{" + ",".join(map(str, views)) + "}"  # one literal: see relation_oids
+        results["instead_events"] = conn.execute(query_text("instead_events") or "",
+                                                 {"oids": oids}).fetchall()
     _fill_view_updatability(conn, results)  # in the snapshot's transaction: the same catalog
     server_written = _set_view_definitions(conn, results)
     _set_view_dependencies(conn, results, server_written)

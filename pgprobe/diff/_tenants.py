@@ -21,6 +21,7 @@ grouped, so "37 tenants lack column t00012.c04" reads as one line, not 37 report
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,12 +98,24 @@ def _key(collection: str, obj: Any, relabel: _Relabel) -> tuple[str, str]:
     return obj.name, ""
 
 
-def _encoded(snap: Snapshot, schema: str, relabel: _Relabel
+def _by_schema(snap: Snapshot) -> dict[str, dict[str, list[Any]]]:
+    """The objects of each collection by schema: one pass, not one per tenant."""
+    out: dict[str, dict[str, list[Any]]] = {}
+    for collection in _COLLECTIONS:
+        grouped: dict[str, list[Any]] = defaultdict(list)
+        for obj in getattr(snap, collection):
+            grouped[obj.schema].append(obj)
+        out[collection] = grouped
+    return out
+
+
+def _encoded(objects: dict[str, dict[str, list[Any]]], schema: str, relabel: _Relabel
              ) -> dict[str, dict[tuple[str, str], bytes]]:
-    """Every object of ``schema``, serialized and relabelled, by collection and name."""
+    """Every object of ``schema`` (from ``_by_schema``), serialized and relabelled, by
+    collection and name."""
     return {collection: {_key(collection, o, relabel): relabel(o)
-                         for o in getattr(snap, collection) if o.schema == schema}
-            for collection in _COLLECTIONS}
+                         for o in by_schema.get(schema, ())}
+            for collection, by_schema in objects.items()}
 
 
 def _differing_views(left: dict[str, dict[tuple[str, str], bytes]],
@@ -208,11 +221,12 @@ def tenants(snap: Snapshot, template: str, *, schemas: Collection[str] | None = 
     """
     chosen = sorted(schemas) if schemas is not None else tenant_schemas(
         snap, template, min_shared=min_shared)
-    template_objects = _encoded(snap, template, _Relabel(template, template))
+    objects = _by_schema(snap)
+    template_objects = _encoded(objects, template, _Relabel(template, template))
     leave_out = set(exclude) | _DATABASE_WIDE
     report = FleetReport(template)
     for schema in chosen:
-        tenant_objects = _encoded(snap, schema, _Relabel(schema, template))
+        tenant_objects = _encoded(objects, schema, _Relabel(schema, template))
         left, right = _differing_views(template_objects, tenant_objects, snap)
         report.reports[schema] = diff_snapshots(left, right, template, schema,
                                                 schemas=[template], exclude=leave_out)

@@ -248,8 +248,9 @@ def _port(dsn: str, schemas: list[str]) -> tuple[Updatability, dict[tuple[str, s
         trees = conn.execute(query_text("view_trees") or "", params).fetchall()
         relations = conn.cursor(row_factory=dict_row).execute(
             query_text("relations") or "", params).fetchall()
-        instead = conn.execute(query_text("instead_events") or "").fetchall()
-    _direct, _asked, queries = direct_sources(trees)
+        _direct, _asked, queries = direct_sources(trees)
+        instead = conn.execute(query_text("instead_events") or "", {
+            "oids": "{" + ",".join(map(str, queries)) + "}"}).fetchall()
     facts = ViewFacts(
         queries=queries, kinds={r[0]: r[3] for r in trees},
         rule_events={r[0]: r[1] for r in instead}, trigger_events={r[0]: r[2] for r in instead},
