@@ -111,7 +111,7 @@ def _snapshot_notes(index: RelationshipIndex, origin: QualifiedName, target: str
         return []
     notes: list[str] = []
     exposed = set(index.schemas)
-    named = [r for r in snap.relations if r.name == target]
+    named = index.relations_named(target)
     if not named:
         return notes
     if all(r.schema != origin.schema for r in named):
@@ -250,7 +250,7 @@ def explain_embed(index: RelationshipIndex, origin: str, target: str, hint: str 
     notes = _snapshot_notes(index, qn, target, hint) if error is not None else []
     if (error is not None and error.code == "PGRST200" and index.snapshot is not None
             and not any(target in _hint_names(r) for r in from_origin)
-            and not any(r.name == target for r in index.snapshot.relations)):
+            and not index.relations_named(target)):
         notes.insert(0, f"there is no table or view named '{target}'")
 
     return EmbedExplanation(
