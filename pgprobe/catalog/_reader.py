@@ -25,7 +25,7 @@ from psycopg.rows import dict_row, tuple_row
 from .._errors import CatalogError, InputError
 from .._gc import paused_collector
 from ._deparse import FK_ACTIONS, DeparseFacts
-from ._lineage import direct_sources, followed, named, relation_oids
+from ._lineage import direct_sources, followed, named, oid_array, relation_oids
 from ._model import (
     Cast,
     Column,
@@ -109,8 +109,7 @@ def _choose_schemas(all_schemas: Iterable[str], schemas: Sequence[str] | None,
 # as the model's fields, so objects are built without per-field Python code.
 _PREBUILT: dict[str, type] = {"columns": Column, "grants": Grant, "policies": Policy}
 _TUPLE_FIELDS: dict[type, tuple[str, ...]] = {Policy: ("roles",)}
-_TUPLE_ROWS = frozenset({"constraints", "indexes", "view_dependencies", "deparse_facts",
-                         "view_columns_updatable", "instead_events"})
+_TUPLE_ROWS = frozenset({"constraints", "indexes", "deparse_facts", "view_columns_updatable"})
 # Helper queries read only for kinds that need them: left out when all of those are skipped.
 _ONLY_FOR = {"deparse_facts": {"indexes", "constraints", "view_sources"}}
 
@@ -213,18 +212,18 @@ def _send(conn: psycopg.Connection[Any], names: Sequence[str], params: dict[str,
 
 
 def _finish_views(conn: psycopg.Connection[Any], results: dict[str, Any]) -> None:
-    """Updatability and definitions of the views in relations.sql's rows (once)."""
-    if results.get("views_finished"):
+    """Updatability, definitions and dependencies of the views in relations.sql's rows
+    (once: the dependencies are set last)."""
+    if "view_dependencies" in results:
         return
-    views = results.get("view_queries")
-    if views:  # the rules and triggers of every view read (without trees: the server decides)
-        oids = "{" + ",".join(map(str, views)) + "}"  # one literal: see relation_oids
+    views = [rel for rel in results.get("relations", ()) if rel["kind"] in ("v", "m")]
+    queries = results.get("view_queries")
+    if queries:  # the rules and triggers of every view read (without trees: the server decides)
         results["instead_events"] = conn.execute(query_text("instead_events") or "",
-                                                 {"oids": oids}).fetchall()
-    _fill_view_updatability(conn, results)  # in the snapshot's transaction: the same catalog
-    server_written = _set_view_definitions(conn, results)
-    _set_view_dependencies(conn, results, server_written)
-    results["views_finished"] = True
+                                                 {"oids": oid_array(queries)}).fetchall()
+    _fill_view_updatability(conn, results, views)  # in the snapshot's transaction
+    server_written = _set_view_definitions(conn, results, views)
+    _set_view_dependencies(conn, results, views, server_written)
 
 
 def _view_column_sources(lineage: Iterable[Sequence[str]]
@@ -235,18 +234,11 @@ def _view_column_sources(lineage: Iterable[Sequence[str]]
     found: dict[tuple[str, str], list[tuple[str, ...]]] = defaultdict(list)
     for view_schema, view_name, *source in lineage:
         found[(view_schema, view_name)].append(tuple(source))
-    new = object.__new__
-    out: dict[tuple[str, str], tuple[ViewColumnSource, ...]] = {}
-    for view, sources in found.items():
-        sources.sort()
-        built = []
-        for column, schema, table, source_column in sources:
-            obj = new(ViewColumnSource)
-            obj.__dict__.update(column=column, source_schema=schema, source_table=table,
-                                source_column=source_column)
-            built.append(obj)
-        out[view] = tuple(built)
-    return out
+    new_source = _new_view_source
+    return {view: tuple([new_source(column=column, source_schema=schema, source_table=table,
+                                    source_column=source_column)
+                         for column, schema, table, source_column in sorted(sources)])
+            for view, sources in found.items()}
 
 
 def _as_they_arrive(conn: psycopg.Connection[Any], pipeline: psycopg.Pipeline,
@@ -392,7 +384,6 @@ def _run_all(conn: psycopg.Connection[Any], params: dict[str, Any],
         else:
             _send(conn, [name for group in _GROUPS for name in group], params, results)
         _finish_views(conn, results)
-    results.pop("views_finished", None)
     _set_view_column_updatability(results)
     if progress:
         for name in results:
@@ -448,12 +439,12 @@ def _view_facts(results: dict[str, Any]) -> ViewFacts:
                      foreign_events=foreign)
 
 
-def _fill_view_updatability(conn: psycopg.Connection[Any], results: dict[str, Any]) -> None:
+def _fill_view_updatability(conn: psycopg.Connection[Any], results: dict[str, Any],
+                            views: list[dict[str, Any]]) -> None:
     """Set ``updatable_events`` of the views and materialized views of relations.sql, and
     the answers for their columns (``results["view_column_answers"]``): decided in Python (``_updatable.py``) from the views' trees, rules and triggers, and by the
     server (view_updatable.sql) for the views those do not decide, or for all of them when
     the trees were not read (``skip=("view_sources",)``)."""
-    views = [rel for rel in results.get("relations", ()) if rel["kind"] in ("v", "m")]
     if not views:
         return
     port = Updatability(_view_facts(results))
@@ -481,17 +472,17 @@ def _fill_view_updatability(conn: psycopg.Connection[Any], results: dict[str, An
 
 
 def _set_view_dependencies(conn: psycopg.Connection[Any], results: dict[str, Any],
-                           server_written: set[int]) -> None:
+                           views: list[dict[str, Any]], server_written: set[int]) -> None:
     """``results["view_dependencies"]``: (view oid, "schema.relation") pairs of what each view
     and materialized view reads. A view whose definition pgprobe wrote is plain (one relation,
     plain columns: ``_viewdef.py``), so it reads exactly that relation, the only one its
     rule depends on; the server (view_dependencies.sql) answers for the others."""
-    views = [row["oid"] for row in results.get("relations", ()) if row["kind"] in ("v", "m")]
     queries: dict[int, TopQuery | None] = results.get("view_queries", {})
     names = {row[0]: f"{row[1]}.{row[2]}" for row in results.get("view_relations", ())}
     pairs: list[tuple[int, str]] = []
     ask: list[int] = []
-    for oid in views:
+    for row in views:
+        oid = row["oid"]
         query = queries.get(oid)
         base = (names.get(query.rtable[query.single_from - 1].relid)
                 if oid not in server_written and query is not None and query.single_from
@@ -501,18 +492,17 @@ def _set_view_dependencies(conn: psycopg.Connection[Any], results: dict[str, Any
         else:
             pairs.append((oid, base))
     if ask:
-        oids = "{" + ",".join(map(str, ask)) + "}"  # one literal: see relation_oids
         pairs.extend(conn.execute(query_text("view_dependencies") or "",
-                                  {"oids": oids}).fetchall())
+                                  {"oids": oid_array(ask)}).fetchall())
     results["view_dependencies"] = pairs
 
 
-def _set_view_definitions(conn: psycopg.Connection[Any], results: dict[str, Any]) -> set[int]:
+def _set_view_definitions(conn: psycopg.Connection[Any], results: dict[str, Any],
+                          views: list[dict[str, Any]]) -> set[int]:
     """Fill in ``view_definition`` of the views and materialized views in relations.sql's
     rows (null there): plain views written here (``_viewdef.py``), every other one deparsed
     by the server (``sql/view_definitions.sql``) on ``conn``, in the snapshot's transaction.
     Returns the oids the server deparsed."""
-    views = [row for row in results.get("relations", ()) if row["kind"] in ("v", "m")]
     if not views:
         return set()
     facts = cast(DeparseFacts | None, results.get("deparse_facts"))
@@ -534,8 +524,8 @@ def _set_view_definitions(conn: psycopg.Connection[Any], results: dict[str, Any]
             unwritten[oid] = row
         row["view_definition"] = definition
     if unwritten:
-        oids = "{" + ",".join(map(str, unwritten)) + "}"  # one literal: see relation_oids
-        deparsed = conn.execute(query_text("view_definitions") or "", {"oids": oids}).fetchall()
+        deparsed = conn.execute(query_text("view_definitions") or "",
+                                {"oids": oid_array(unwritten)}).fetchall()
         for oid, definition in deparsed:
             unwritten[oid]["view_definition"] = definition
     return set(unwritten)
@@ -687,6 +677,7 @@ _new_constraint = _fast(Constraint)
 _new_index = _fast(Index)
 _new_grant = _fast(Grant)
 _new_relation = _fast(Relation)
+_new_view_source = _fast(ViewColumnSource)
 
 
 _ACL_PRIVILEGES = {"r": "select", "a": "insert", "w": "update", "d": "delete", "D": "truncate",

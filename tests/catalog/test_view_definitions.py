@@ -207,10 +207,10 @@ def _deparsed_by_server(dsn: str, schemas: list[str]) -> tuple[set[str], set[str
         params: dict[str, Any] = {"schemas": schemas, "relations": None, "skip": (),
                                   "relation_oids": None}
         results = _reader._run_all(probe.conn, params, None)
+        rows = [r for r in results["relations"] if r["kind"] in ("v", "m")]
         with probe.conn.transaction():
-            sent = _reader._set_view_definitions(probe.conn, results)
-    views = {r["oid"]: f'{r["schema"]}.{r["name"]}' for r in results["relations"]
-             if r["kind"] in ("v", "m")}
+            sent = _reader._set_view_definitions(probe.conn, results, rows)
+    views = {r["oid"]: f'{r["schema"]}.{r["name"]}' for r in rows}
     return set(views.values()), {views[oid] for oid in sent}
 
 
